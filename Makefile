@@ -1,0 +1,51 @@
+# The two commands of the README: `make demo` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_ENV := DEBUG=1 CELERY_TASK_ALWAYS_EAGER=1
+
+.PHONY: setup demo test bench lint chromium clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(BIN)/.installed node_modules/.installed
+
+# Headless Chromium for the browser tests, from Debian's packages when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "NOTICE: chromium is not installed and cannot be installed here; browser tests will be skipped"; fi; }
+
+demo: setup
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(DEMO_ENV) $(BIN)/python manage.py demo_logins
+	@echo "Сайт: http://127.0.0.1:$(PORT)/"
+	$(DEMO_ENV) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+test: setup chromium
+	@DATABASE_URL="$$($(BIN)/python tests/database_url.py)"; export DATABASE_URL; \
+	if [ -z "$$DATABASE_URL" ]; then echo "NOTICE: no PostgreSQL answers on 127.0.0.1:5432 and DATABASE_URL is not set; the tests run on SQLite"; \
+	else echo "Tests run on PostgreSQL: $$DATABASE_URL"; fi; \
+	$(BIN)/ruff check . && \
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run -v1 && \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules var staticfiles test-artifacts

@@ -1,0 +1,76 @@
+"""Staff roles and what each may do in the setup screens.
+
+A role is held per school (`StaffRole`). Model permissions come from this table through
+`accounts.backends.RoleBackend`, so there is one place that says what a role may change.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", "Директор"
+    DEPUTY = "deputy", "Заместитель директора по УВР"
+    ADMINISTRATOR = "administrator", "Администратор (зам. по ИКТ)"
+    DIARY_COORDINATOR = "diary_coordinator", "Ответственный за электронный дневник"
+    DATA_OFFICER = "data_officer", "Ответственный за защиту ПД"
+    TEACHER = "teacher", "Учитель"
+    SECRETARY = "secretary", "Секретарь"
+    NEWS_EDITOR = "news_editor", "Редактор новостей"
+    DISPATCHER = "dispatcher", "Диспетчер расписания"
+
+
+# Roles that open the setup screens (the Russian admin).
+SETUP_ROLES = {Role.DIRECTOR, Role.DEPUTY, Role.ADMINISTRATOR, Role.SECRETARY, Role.DISPATCHER}
+
+_VIEW = ("view",)
+_EDIT = ("view", "add", "change", "delete")
+
+_SCHOOL_SETUP = {
+    "journal.school": ("view", "change"),
+    "journal.academicyear": _EDIT,
+    "journal.studyperiod": _EDIT,
+    "journal.holiday": _EDIT,
+    "journal.bellschedule": _EDIT,
+    "journal.schoolclass": _EDIT,
+    "journal.enrolment": _EDIT,
+    "journal.subject": _EDIT,
+    "journal.curriculumitem": _EDIT,
+    "journal.subgroup": _EDIT,
+    "journal.teachingassignment": _EDIT,
+    "journal.timetableslot": _EDIT,
+    "journal.assessmenttype": _EDIT,
+}
+_PEOPLE = {
+    "accounts.user": _EDIT,
+    "accounts.staffrole": _EDIT,
+    "accounts.student": _EDIT,
+    "accounts.parent": _EDIT,
+    "accounts.parentstudent": _EDIT,
+}
+
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.DIRECTOR: {**{k: _VIEW for k in _SCHOOL_SETUP}, **{k: _VIEW for k in _PEOPLE}},
+    Role.DEPUTY: {**_SCHOOL_SETUP, **{k: _VIEW for k in _PEOPLE},
+                  "accounts.student": _EDIT, "accounts.parentstudent": _EDIT},
+    Role.ADMINISTRATOR: {**_SCHOOL_SETUP, **_PEOPLE},
+    Role.SECRETARY: {**_PEOPLE, "journal.schoolclass": _VIEW, "journal.enrolment": _EDIT},
+    Role.DISPATCHER: {
+        "journal.timetableslot": _EDIT,
+        "journal.subgroup": _EDIT,
+        "journal.teachingassignment": _VIEW,
+        "journal.schoolclass": _VIEW,
+        "journal.bellschedule": _VIEW,
+    },
+}
+
+
+def permissions_for_roles(roles: set[str]) -> set[str]:
+    """Django permission names ("app.action_model") that the given roles grant."""
+    granted: set[str] = set()
+    for role in roles:
+        for model_label, actions in ROLE_PERMISSIONS.get(role, {}).items():
+            app_label, model = model_label.split(".")
+            granted.update(f"{app_label}.{action}_{model}" for action in actions)
+    return granted

@@ -1,0 +1,20 @@
+"""The setup screens (Django admin in Russian): open to the staff roles that set up the school,
+whatever their `is_staff` flag says."""
+
+from __future__ import annotations
+
+from django.contrib.admin import AdminSite
+
+from accounts.roles import SETUP_ROLES
+
+
+class EjournalAdminSite(AdminSite):
+    site_header = "Электронный журнал: настройка школы"
+    site_title = "Электронный журнал"
+    index_title = "Настройка школы"
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_authenticated):
+            return False
+        return user.is_superuser or user.staff_roles.filter(role__in=SETUP_ROLES).exists()

@@ -1,0 +1,52 @@
+"""Append-only change history of journal data: who, when, what was, what became, and why."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ChangeRecord(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", "создание"
+        UPDATE = "update", "изменение"
+        DELETE = "delete", "удаление"
+
+    class Entity(models.TextChoices):
+        LESSON = "lesson", "урок"
+        HOMEWORK = "homework", "домашнее задание"
+        MARK = "mark", "отметка"
+        ABSENCE = "absence", "пропуск"
+        FINAL_MARK = "final_mark", "итоговая отметка"
+
+    at = models.DateTimeField("когда", default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             related_name="+", verbose_name="кто")
+    action = models.CharField("действие", max_length=8, choices=Action.choices)
+    entity = models.CharField("что", max_length=12, choices=Entity.choices)
+    entity_id = models.BigIntegerField("номер записи")
+    # Plain ids, not foreign keys: the history outlives the rows it describes.
+    assignment_id = models.BigIntegerField("нагрузка", db_index=True)
+    lesson_id = models.BigIntegerField("урок", null=True)
+    student_id = models.BigIntegerField("обучающийся", null=True)
+    old = models.JSONField("было", null=True)
+    new = models.JSONField("стало", null=True)
+    reason = models.CharField("причина", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "запись истории изменений"
+        verbose_name_plural = "история изменений"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["lesson_id", "student_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()} {self.get_entity_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("История изменений не редактируется.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("История изменений не удаляется.")

@@ -1,0 +1,1 @@
+"""Every write to journal data goes through these modules (and records its history)."""

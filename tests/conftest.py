@@ -1,0 +1,232 @@
+"""The fixed cast of the test suite and the small school they work in (see STYLE.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from accounts.models import Parent, ParentStudent, StaffRole, Student, User
+from accounts.roles import Role
+from journal.models import (
+    AcademicYear,
+    AssessmentType,
+    BellSchedule,
+    Enrolment,
+    Holiday,
+    School,
+    SchoolClass,
+    StudyPeriod,
+    Subgroup,
+    Subject,
+    TeachingAssignment,
+    TimetableSlot,
+)
+from journal.services.rights import grant_class_rights, grant_journal_rights
+
+PASSWORD = "Проверка-2026"
+YEAR_START = dt.date(2026, 9, 1)
+YEAR_END = dt.date(2027, 8, 31)
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('DATABASE_URL') or 'SQLite (embedded)'}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _database_is_what_ci_asked_for(django_db_setup, django_db_blocker):
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", "CI must run the tests on PostgreSQL"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+def make_user(login: str, last: str, first: str, patronymic: str = "", **extra) -> User:
+    return User.objects.create_user(username=login, password=PASSWORD, last_name=last,
+                                    first_name=first, patronymic=patronymic, **extra)
+
+
+def make_student(school: School, login: str, last: str, first: str, school_class: SchoolClass,
+                 sex: str = "m", birth=dt.date(2015, 3, 14)) -> Student:
+    student = Student.objects.create(user=make_user(login, last, first), school=school,
+                                     birth_date=birth, sex=sex)
+    Enrolment.objects.create(student=student, school_class=school_class, enrolled_on=YEAR_START)
+    return student
+
+
+@dataclass
+class SmallSchool:
+    school: School
+    year: AcademicYear
+    class_1a: SchoolClass
+    class_5a: SchoolClass
+    class_5b: SchoolClass
+    class_10a: SchoolClass
+    maths: Subject
+    russian: Subject
+    english: Subject
+    maths_5a: TeachingAssignment
+    russian_5a: TeachingAssignment
+    maths_5b: TeachingAssignment
+    english_5a_group1: TeachingAssignment
+    english_5a_group2: TeachingAssignment
+    reading_1a: TeachingAssignment
+
+
+@pytest.fixture
+def school(db) -> School:
+    school = School.objects.create(name="Муниципальное бюджетное общеобразовательное учреждение "
+                                        "«Средняя школа № 7»", short_name="Школа № 7")
+    for number, (start, end) in enumerate([(dt.time(8, 30), dt.time(9, 15)),
+                                           (dt.time(9, 25), dt.time(10, 10)),
+                                           (dt.time(10, 30), dt.time(11, 15))], start=1):
+        BellSchedule.objects.create(school=school, lesson_number=number, starts_at=start,
+                                    ends_at=end)
+    AssessmentType.objects.create(school=school, name="Ответ на уроке", weight=1)
+    AssessmentType.objects.create(school=school, name="Контрольная работа", weight=3,
+                                  is_written=True)
+    return school
+
+
+@pytest.fixture
+def year(school) -> AcademicYear:
+    year = AcademicYear.objects.create(school=school, name="2026/2027", starts_on=YEAR_START,
+                                       ends_on=YEAR_END, is_current=True)
+    quarters = [(dt.date(2026, 9, 1), dt.date(2026, 10, 24)),
+                (dt.date(2026, 11, 5), dt.date(2026, 12, 28)),
+                (dt.date(2027, 1, 12), dt.date(2027, 3, 20)),
+                (dt.date(2027, 3, 30), dt.date(2027, 5, 26))]
+    for number, (start, end) in enumerate(quarters, start=1):
+        StudyPeriod.objects.create(year=year, kind="quarter", number=number, starts_on=start,
+                                   ends_on=end, grade_from=1, grade_to=9)
+    halves = [(dt.date(2026, 9, 1), dt.date(2026, 12, 28)), (dt.date(2027, 1, 12),
+                                                              dt.date(2027, 5, 26))]
+    for number, (start, end) in enumerate(halves, start=1):
+        StudyPeriod.objects.create(year=year, kind="half", number=number, starts_on=start,
+                                   ends_on=end, grade_from=10, grade_to=11)
+    Holiday.objects.create(year=year, name="День народного единства",
+                           starts_on=dt.date(2026, 11, 4), ends_on=dt.date(2026, 11, 4))
+    return year
+
+
+@pytest.fixture
+def teacher(school) -> User:
+    user = make_user("matveeva", "Матвеева", "Ольга", "Игоревна")
+    StaffRole.objects.create(user=user, school=school, role=Role.TEACHER)
+    return user
+
+
+@pytest.fixture
+def substitute(school) -> User:
+    user = make_user("zamenin", "Заменин", "Пётр", "Сергеевич")
+    StaffRole.objects.create(user=user, school=school, role=Role.TEACHER)
+    return user
+
+
+@pytest.fixture
+def class_teacher(school) -> User:
+    user = make_user("klassnaya", "Руднева", "Анна", "Павловна")
+    StaffRole.objects.create(user=user, school=school, role=Role.TEACHER)
+    return user
+
+
+@pytest.fixture
+def deputy(school) -> User:
+    user = make_user("zavuch", "Завьялова", "Елена", "Викторовна")
+    StaffRole.objects.create(user=user, school=school, role=Role.DEPUTY)
+    return user
+
+
+@pytest.fixture
+def administrator(school) -> User:
+    user = make_user("admin", "Админов", "Игорь", "Николаевич")
+    StaffRole.objects.create(user=user, school=school, role=Role.ADMINISTRATOR)
+    return user
+
+
+@pytest.fixture
+def director(school) -> User:
+    user = make_user("director", "Директорова", "Марина", "Львовна")
+    StaffRole.objects.create(user=user, school=school, role=Role.DIRECTOR)
+    return user
+
+
+@pytest.fixture
+def small_school(school, year, teacher, class_teacher) -> SmallSchool:
+    class_1a = SchoolClass.objects.create(year=year, grade=1, letter="А")
+    class_5a = SchoolClass.objects.create(year=year, grade=5, letter="А",
+                                          class_teacher=class_teacher)
+    class_5b = SchoolClass.objects.create(year=year, grade=5, letter="Б")
+    class_10a = SchoolClass.objects.create(year=year, grade=10, letter="А")
+    grant_class_rights(class_5a)
+    maths = Subject.objects.create(school=school, name="Математика", order=1)
+    russian = Subject.objects.create(school=school, name="Русский язык", order=2)
+    english = Subject.objects.create(school=school, name="Английский язык", order=3)
+    reading = Subject.objects.create(school=school, name="Литературное чтение", order=4)
+    other_teacher = make_user("ivanov", "Иванов", "Сергей", "Петрович")
+    group1 = Subgroup.objects.create(school_class=class_5a, subject=english, name="1 группа")
+    group2 = Subgroup.objects.create(school_class=class_5a, subject=english, name="2 группа")
+
+    def assign(who, subject, school_class, subgroup=None):
+        assignment = TeachingAssignment.objects.create(year=year, teacher=who, subject=subject,
+                                                       school_class=school_class,
+                                                       subgroup=subgroup)
+        grant_journal_rights(assignment)
+        return assignment
+
+    return SmallSchool(
+        school=school, year=year, class_1a=class_1a, class_5a=class_5a, class_5b=class_5b,
+        class_10a=class_10a, maths=maths, russian=russian, english=english,
+        maths_5a=assign(teacher, maths, class_5a),
+        russian_5a=assign(class_teacher, russian, class_5a),
+        maths_5b=assign(other_teacher, maths, class_5b),
+        english_5a_group1=assign(teacher, english, class_5a, group1),
+        english_5a_group2=assign(other_teacher, english, class_5a, group2),
+        reading_1a=assign(class_teacher, reading, class_1a),
+    )
+
+
+@pytest.fixture
+def children(small_school) -> tuple[Student, Student]:
+    first = make_student(small_school.school, "vasya", "Петров", "Василий",
+                         small_school.class_5a)
+    second = make_student(small_school.school, "masha", "Петрова", "Мария", small_school.class_1a,
+                          sex="f", birth=dt.date(2019, 5, 2))
+    return first, second
+
+
+@pytest.fixture
+def parent(children) -> User:
+    user = make_user("petrova", "Петрова", "Наталья", "Андреевна", email="petrova@example.ru")
+    parent = Parent.objects.create(user=user, phone="+7 900 111-22-33")
+    for child in children:
+        ParentStudent.objects.create(parent=parent, student=child, relation="mother")
+    return user
+
+
+@pytest.fixture
+def outsider_child(small_school) -> Student:
+    return make_student(small_school.school, "chuzhoy", "Сидоров", "Артём", small_school.class_5b)
+
+
+@pytest.fixture
+def outsider_parent(outsider_child) -> User:
+    user = make_user("sidorov", "Сидоров", "Олег", "Иванович")
+    parent = Parent.objects.create(user=user)
+    ParentStudent.objects.create(parent=parent, student=outsider_child, relation="father")
+    return user
+
+
+@pytest.fixture
+def weekly_slot(small_school):
+    """Maths in 5А on Mondays, 2nd lesson, the whole year."""
+    return TimetableSlot.objects.create(assignment=small_school.maths_5a, weekday=1,
+                                        lesson_number=2, room="21", valid_from=YEAR_START,
+                                        valid_to=YEAR_END)

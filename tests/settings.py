@@ -1,0 +1,10 @@
+"""Settings for the test suite: the project's settings in their development form, plus speed."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from ejournal.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
