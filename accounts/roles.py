@@ -41,6 +41,7 @@ _SCHOOL_SETUP = {
     "journal.teachingassignment": _EDIT,
     "journal.timetableslot": _EDIT,
     "journal.assessmenttype": _EDIT,
+    "journal.lesson": ("view", "add"),
 }
 _PEOPLE = {
     "accounts.user": _EDIT,
@@ -58,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.SECRETARY: {**_PEOPLE, "journal.schoolclass": _VIEW, "journal.enrolment": _EDIT},
     Role.DISPATCHER: {
         "journal.timetableslot": _EDIT,
+        "journal.lesson": ("view", "add"),
         "journal.subgroup": _EDIT,
         "journal.teachingassignment": _VIEW,
         "journal.schoolclass": _VIEW,

@@ -5,10 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ejournal.health import healthz
+from journal.views.home import home
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", home, name="home"),
     path("", include("accounts.urls")),
     path("journal/", include("journal.urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -67,6 +68,12 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y}, {self.number} урок: {self.assignment}"
+
+    def clean(self) -> None:
+        if self.assignment_id and self.date and not self.assignment.year.contains(self.date):
+            year = self.assignment.year
+            raise ValidationError({"date": f"Дата вне учебного года ({year.starts_on:%d.%m.%Y}–"
+                                           f"{year.ends_on:%d.%m.%Y})."})
 
     @property
     def teacher(self):

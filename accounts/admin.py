@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import Parent, ParentStudent, StaffRole, Student, User
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "last_name", "first_name", "patronymic", "email", "is_active"]
+    search_fields = ["username", "last_name", "first_name", "patronymic", "email"]
+    list_filter = ["is_active", "staff_roles__role"]
+    ordering = ["last_name", "first_name"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("ФИО и контакты", {"fields": ["last_name", "first_name", "patronymic", "email"]}),
+        ("Доступ", {"fields": ["is_active", "is_superuser", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"],
+                "fields": ["username", "last_name", "first_name", "patronymic", "email",
+                           "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [StaffRoleInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes superusers.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "is_superuser"]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "school"]
+    list_filter = ["role", "school"]
+    search_fields = ["user__last_name", "user__first_name", "user__username"]
+    autocomplete_fields = ["user"]
+
+
+class ParentLinkInline(admin.TabularInline):
+    model = ParentStudent
+    extra = 0
+    autocomplete_fields = ["parent", "student"]
+
+
+@admin.register(Student)
+class StudentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "birth_date", "sex", "portal_uid"]
+    search_fields = ["user__last_name", "user__first_name", "user__patronymic", "user__username",
+                     "portal_uid"]
+    list_filter = ["sex", "classes__grade"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+    inlines = [ParentLinkInline]
+
+
+@admin.register(Parent)
+class ParentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "phone", "portal_uid"]
+    search_fields = ["user__last_name", "user__first_name", "user__patronymic", "user__username",
+                     "phone", "user__email"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+    inlines = [ParentLinkInline]
+
+
+@admin.register(ParentStudent)
+class ParentStudentAdmin(admin.ModelAdmin):
+    list_display = ["parent", "student", "relation", "is_legal_representative"]
+    search_fields = ["parent__user__last_name", "student__user__last_name"]
+    autocomplete_fields = ["parent", "student"]
+    list_select_related = ["parent__user", "student__user"]

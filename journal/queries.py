@@ -1,0 +1,101 @@
+"""Reads that the pages need, with their joins done up front."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+
+from accounts.models import Student
+from journal.models import (
+    AcademicYear,
+    BellSchedule,
+    Enrolment,
+    Lesson,
+    SchoolClass,
+    TeachingAssignment,
+)
+
+
+def current_year() -> AcademicYear | None:
+    return AcademicYear.objects.select_related("school").filter(is_current=True).first()
+
+
+def bells_of(year: AcademicYear) -> dict[int, BellSchedule]:
+    return {b.lesson_number: b for b in BellSchedule.objects.filter(school_id=year.school_id)}
+
+
+def lessons_taught_on(user, day: dt.date):
+    """The lessons a teacher gives on a day: their own (unless someone substitutes) and the
+    ones they substitute for."""
+    return (
+        Lesson.objects.filter(date=day)
+        .filter(Q(assignment__teacher=user, substitute__isnull=True) | Q(substitute=user))
+        .select_related("assignment__subject", "assignment__school_class",
+                        "assignment__subgroup", "assignment__teacher", "substitute")
+        .order_by("number")
+    )
+
+
+def journals_of(user, year: AcademicYear, today: dt.date):
+    """A teacher's journals with how many lessons have passed and how many lack a topic."""
+    past = Q(lessons__date__lte=today)
+    return (
+        TeachingAssignment.objects.filter(year=year, teacher=user)
+        .select_related("subject", "school_class", "subgroup")
+        .annotate(lessons_past=Count("lessons", filter=past),
+                  lessons_without_topic=Count("lessons", filter=past & Q(lessons__topic="")))
+        .order_by("school_class__grade", "school_class__letter", "subject__order", "subgroup__name")
+    )
+
+
+def classes_led_by(user, year: AcademicYear):
+    return (SchoolClass.objects.filter(year=year, class_teacher=user)
+            .annotate(student_count=Count("enrolments", filter=Q(enrolments__left_on__isnull=True)))
+            .order_by("grade", "letter"))
+
+
+def journals_needing_attention(year: AcademicYear, today: dt.date, days: int = 14):
+    """Journals with past lessons of the last `days` days that have no topic: what the deputy
+    director's check looks at first."""
+    window = Q(lessons__date__lte=today, lessons__date__gt=today - dt.timedelta(days=days))
+    return (
+        TeachingAssignment.objects.filter(year=year)
+        .annotate(missing=Count("lessons", filter=window & Q(lessons__topic="")),
+                  held=Count("lessons", filter=window))
+        .filter(missing__gt=0)
+        .select_related("teacher", "subject", "school_class", "subgroup")
+        .order_by("-missing", "school_class__grade", "school_class__letter")
+    )
+
+
+def school_figures(year: AcademicYear) -> dict[str, int]:
+    return {
+        "classes": SchoolClass.objects.filter(year=year).count(),
+        "students": Enrolment.objects.filter(school_class__year=year, left_on__isnull=True)
+        .values("student").distinct().count(),
+        "journals": TeachingAssignment.objects.filter(year=year).count(),
+    }
+
+
+def children_with_classes(students, year: AcademicYear | None):
+    """Students with their current class (and its class teacher) prefetched as `current`."""
+    enrolments = Enrolment.objects.filter(left_on__isnull=True).select_related(
+        "school_class__class_teacher")
+    if year is not None:
+        enrolments = enrolments.filter(school_class__year=year)
+    return (Student.objects.filter(pk__in=[s.pk for s in students]).select_related("user")
+            .prefetch_related(Prefetch("enrolments", queryset=enrolments, to_attr="current")))
+
+
+def lessons_for_student_on(student: Student, day: dt.date):
+    """A student's lessons on a day: their class's, and of the subgroups they belong to."""
+    class_ids = Enrolment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=day), student=student, enrolled_on__lte=day,
+    ).values("school_class_id")
+    return (
+        Lesson.objects.filter(date=day, assignment__school_class_id__in=class_ids)
+        .filter(Q(assignment__subgroup__isnull=True) | Q(assignment__subgroup__students=student))
+        .select_related("assignment__subject", "assignment__teacher", "substitute")
+        .order_by("number")
+    )

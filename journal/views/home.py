@@ -1,0 +1,52 @@
+"""The home page: each role sees its own things, and a person with several roles sees each."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.access import person_of
+from journal import queries
+
+
+@login_required
+def home(request):
+    person = person_of(request)
+    year = queries.current_year()
+    today = timezone.localdate()
+    context = {"year": year, "today": today, "sections": []}
+    if year is None:
+        return render(request, "journal/home.html", context)
+
+    if person.teaches or person.leads_classes:
+        bells = queries.bells_of(year)
+        lessons = list(queries.lessons_taught_on(request.user, today))
+        for lesson in lessons:
+            lesson.bell = bells.get(lesson.number)
+        context["todays_lessons"] = lessons
+        context["journals"] = list(queries.journals_of(request.user, year, today))
+        context["led_classes"] = list(queries.classes_led_by(request.user, year))
+        context["sections"].append("teacher")
+    if person.checks_journals:
+        context["attention"] = list(queries.journals_needing_attention(year, today)[:30])
+        context["figures"] = queries.school_figures(year)
+        context["sections"].append("checks")
+    if person.administers:
+        context["figures"] = queries.school_figures(year)
+        context["sections"].append("setup")
+    elif person.may_setup:
+        context["sections"].append("setup_limited")
+    if person.parent:
+        children = person.parent.children.all()
+        context["children"] = list(queries.children_with_classes(children, year))
+        context["sections"].append("parent")
+    if person.student:
+        context["me"] = queries.children_with_classes([person.student], year)[0]
+        bells = queries.bells_of(year)
+        my_lessons = list(queries.lessons_for_student_on(person.student, today))
+        for lesson in my_lessons:
+            lesson.bell = bells.get(lesson.number)
+        context["my_lessons"] = my_lessons
+        context["sections"].append("student")
+    return render(request, "journal/home.html", context)
