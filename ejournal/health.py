@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+
+
+logger = logging.getLogger(__name__)
+
+
+def _failure(what: str, exc: Exception) -> str:
+    # The page is public: name the kind of failure, keep hosts and users in the log.
+    logger.error("healthz: %s failed: %s", what, exc)
+    return f"error: {exc.__class__.__name__}"
 
 
 def _database_status() -> str:
@@ -14,7 +25,7 @@ def _database_status() -> str:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 - any failure is the answer we report
-        return f"error: {exc.__class__.__name__}: {exc}".strip()
+        return _failure("database", exc)
     return "ok"
 
 
@@ -25,7 +36,7 @@ def _redis_status() -> str:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
         client.ping()
     except Exception as exc:  # noqa: BLE001
-        return f"error: {exc.__class__.__name__}: {exc}".strip()
+        return _failure("redis", exc)
     return "ok"
 
 
