@@ -1,0 +1,453 @@
+"""Reading an uploaded workbook: file checks, the header row, cell values and row errors.
+
+Every kind of import works the same way: read the rows of its sheet, check all of them
+(collecting every problem), and only when nothing is wrong write everything in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+
+from accounts.models import User
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+INSTRUCTIONS_SHEET = "Инструкция"
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import sheet. `required` columns must be present and filled in."""
+
+    header: str
+    required: bool = False
+    width: int = 16
+    example: Any = None
+    hint: str = ""
+    is_text: bool = False  # formatted as text in the template, so Excel keeps leading zeros
+    is_date: bool = False
+    choices: tuple[str, ...] = ()
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported."""
+
+    def __init__(self, *messages: str):
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+@dataclass
+class Row:
+    number: int  # as Excel shows it
+    values: dict[str, Any]
+
+    def text(self, header: str) -> str:
+        return cell_text(self.values.get(header))
+
+    def raw(self, header: str) -> Any:
+        return self.values.get(header)
+
+
+@dataclass(order=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.field:
+            return f"Строка {self.row}, поле «{self.field}»: {self.message}"
+        return f"Строка {self.row}: {self.message}"
+
+
+class Problems:
+    """Row errors collected while checking a sheet."""
+
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def add(self, row: int, header: str, message: str) -> None:
+        self.items.append(RowError(row, header, message))
+
+    def messages(self) -> list[str]:
+        return [str(e) for e in sorted(self.items)]
+
+
+@dataclass
+class NewAccount:
+    """An account the import created, with the initial password the school hands out."""
+
+    full_name: str
+    who: str
+    detail: str
+    login: str
+    password: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    accounts: list[NewAccount] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, label: str, n: int = 1) -> None:
+        self.counts[label] = self.counts.get(label, 0) + n
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]  # the recognised columns present in the sheet
+    rows: list[Row]
+    skipped_example: int | None = None
+
+    def has(self, header: str) -> bool:
+        return header in self.headers
+
+
+def _normalise_header(value: Any) -> str:
+    return re.sub(r"[\s\-–—:.*_]+", "", cell_text(value)).casefold().replace("ё", "е")
+
+
+def _check_upload(upload: IO[bytes]) -> None:
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+    if size == 0:
+        raise FileProblem("Файл пустой. Заполните шаблон и загрузите его снова.")
+    if size > MAX_UPLOAD_BYTES:
+        raise FileProblem("Файл больше 5 МБ. Разделите его на несколько файлов "
+                          "(например, по параллелям) и загрузите их по очереди.")
+    upload.seek(0)
+    head = upload.read(4)
+    upload.seek(0)
+    if head == _OLE_MAGIC:
+        raise FileProblem("Это файл старого формата Excel (XLS). Откройте его в Excel или "
+                          "LibreOffice и сохраните как «Книга Excel (*.xlsx)».")
+    if head != _ZIP_MAGIC:
+        raise FileProblem("Файл не является книгой Excel (XLSX). Скачайте шаблон, заполните его "
+                          "и сохраните в формате XLSX.")
+
+
+def read_sheet(upload: IO[bytes], title: str, columns: Iterable[Column],
+               example: Iterable[Any] | None = None) -> Sheet:
+    """The rows of sheet `title` keyed by column header.
+
+    The sheet is found by name; a workbook with a single data sheet is read whatever that sheet
+    is called. Raises FileProblem when the file or the header row is unusable. The first row
+    is skipped when it is exactly the template's example, so a left-over example does not become
+    a student.
+    """
+    columns = list(columns)
+    _check_upload(upload)
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
+        raise FileProblem("Не удалось прочитать файл как книгу Excel (XLSX): возможно, он "
+                          "повреждён или защищён паролем. Сохраните его заново в формате XLSX.") \
+            from exc
+    try:
+        worksheet = _find_worksheet(workbook, title)
+        worksheet.reset_dimensions()  # some programs write a wrong sheet size
+        raw_rows = _read_rows(worksheet, title)
+    finally:
+        workbook.close()
+
+    if not raw_rows:
+        raise FileProblem(f"Лист «{title}» пустой: в первой строке должны быть названия столбцов, "
+                          "ниже — данные.")
+    header_number, header_row = raw_rows[0]
+    positions = _match_headers(header_row, columns, title)
+
+    example_key = _row_key(example) if example is not None else None
+    sheet = Sheet(title=title, headers=[c.header for c in columns if c.header in positions], rows=[])
+    for number, values in raw_rows[1:]:
+        cells = {h: values[i] if i < len(values) else None for h, i in positions.items()}
+        if number == header_number + 1 and example_key is not None and \
+                _row_key(cells.get(c.header) for c in columns) == example_key:
+            sheet.skipped_example = number
+            continue
+        sheet.rows.append(Row(number=number, values=cells))
+    if not sheet.rows:
+        raise FileProblem(f"На листе «{title}» нет ни одной строки с данными под строкой "
+                          f"заголовков (строка {header_number}).")
+    return sheet
+
+
+def _find_worksheet(workbook, title: str):
+    wanted = _normalise_header(title)
+    for worksheet in workbook.worksheets:
+        if _normalise_header(worksheet.title) == wanted:
+            return worksheet
+    data_sheets = [ws for ws in workbook.worksheets
+                   if _normalise_header(ws.title) != _normalise_header(INSTRUCTIONS_SHEET)]
+    if len(data_sheets) == 1:
+        return data_sheets[0]
+    names = ", ".join(f"«{ws.title}»" for ws in workbook.worksheets)
+    raise FileProblem(f"В файле нет листа «{title}». Листы в файле: {names}. "
+                      "Переименуйте лист с данными или возьмите лист из шаблона.")
+
+
+def _read_rows(worksheet, title: str) -> list[tuple[int, tuple]]:
+    """The non-empty rows with their numbers; the first one is the header row."""
+    rows = []
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        if not any(cell_text(v) for v in values):
+            continue
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS + 1:
+            raise FileProblem(f"На листе «{title}» больше {MAX_ROWS} строк с данными. Разделите "
+                              "их на несколько файлов.")
+    return rows
+
+
+def _match_headers(header_row: tuple, columns: list[Column], title: str) -> dict[str, int]:
+    by_key = {_normalise_header(c.header): c for c in columns}
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, value in enumerate(header_row):
+        text = cell_text(value)
+        if not text:
+            continue
+        column = by_key.get(_normalise_header(text))
+        if column is None:
+            unknown.append(text)
+        elif column.header in positions:
+            raise FileProblem(f"На листе «{title}» столбец «{column.header}» встречается дважды.")
+        else:
+            positions[column.header] = index
+    missing = [c.header for c in columns if c.required and c.header not in positions]
+    if missing:
+        names = ", ".join(f"«{h}»" for h in missing)
+        message = (f"На листе «{title}» нет обязательных столбцов: {names}. Названия столбцов в "
+                   "первой строке должны совпадать с шаблоном.")
+        if unknown:
+            message += " Не распознаны столбцы: " + ", ".join(f"«{h}»" for h in unknown) + "."
+        raise FileProblem(message)
+    return positions
+
+
+def _row_key(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(cell_text(v).casefold() for v in values)
+
+
+# Cell values -------------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person sees in it (numbers without a trailing .0, dates as ДД.ММ.ГГГГ)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return re.sub(r"\s+", " ", str(value).replace("\xa0", " ")).strip()
+
+
+def cell_date(value: Any) -> dt.date:
+    """A date from a date cell or from text ДД.ММ.ГГГГ; ValueError with a Russian message."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return from_excel(value).date()  # a date cell that lost its date format
+    text = cell_text(value)
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    raise ValueError(f"«{text}» — не дата; укажите дату в виде ДД.ММ.ГГГГ, например 14.03.2015")
+
+
+def cell_decimal(value: Any) -> Decimal:
+    text = cell_text(value).replace(",", ".").replace(" ", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"«{cell_text(value)}» — не число") from None
+    if not number.is_finite():
+        raise ValueError(f"«{cell_text(value)}» — не число")
+    return number
+
+
+_NAME_RE = re.compile(r"[^\W\d_]+(?:(?: |-|'|’| - )[^\W\d_]+)*\.?")
+_username_validator = UnicodeUsernameValidator()
+
+
+def check_name(row: Row, header: str, problems: Problems, *, required: bool) -> str:
+    """A last name, first name or patronymic from the row ('' when missing or wrong)."""
+    value = row.text(header)
+    if not value:
+        if required:
+            problems.add(row.number, header, "не заполнено")
+        return ""
+    if len(value) > 150:
+        problems.add(row.number, header, "не длиннее 150 символов")
+        return ""
+    if not _NAME_RE.fullmatch(value):
+        problems.add(row.number, header, f"«{value}»: допустимы только буквы, пробел, дефис "
+                                         "и апостроф")
+        return ""
+    return value
+
+
+def check_login(row: Row, header: str, problems: Problems, *, required: bool = True) -> str:
+    value = row.text(header)
+    if not value:
+        if required:
+            problems.add(row.number, header, "не заполнено")
+        return ""
+    try:
+        _username_validator(value)
+    except ValidationError:
+        problems.add(row.number, header, f"«{value}»: логин может состоять только из букв, цифр "
+                                         "и знаков @ . + - _ без пробелов")
+        return ""
+    if len(value) > 150:
+        problems.add(row.number, header, "логин не длиннее 150 символов")
+        return ""
+    return value
+
+
+def login_key(login: str) -> str:
+    """Logins that differ only in letter case are one login: people type them both ways."""
+    return login.casefold()
+
+
+def same_person(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Whether two (last name, first name, patronymic) name one person. The patronymic is
+    compared only when both have one, since lists often leave it out."""
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", " ", s).strip().casefold().replace("ё", "е")
+
+    if norm(a[0]) != norm(b[0]) or norm(a[1]) != norm(b[1]):
+        return False
+    return not (a[2] and b[2]) or norm(a[2]) == norm(b[2])
+
+
+def names_of(user) -> tuple[str, str, str]:
+    return user.last_name, user.first_name, user.patronymic
+
+
+def existing_users(logins: list[str]) -> dict[str, User]:
+    """Accounts whose logins match (ignoring letter case), keyed by `login_key`."""
+    keys = [login_key(login) for login in logins]
+    users = (User.objects.annotate(login_lower=Lower("username"))
+             .filter(login_lower__in=keys).select_related("student", "parent"))
+    found: dict[str, User] = {}
+    for user in users:
+        found.setdefault(login_key(user.username), user)
+    return found
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# Initial passwords -------------------------------------------------------------------------
+
+_UNAMBIGUOUS_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_password(length: int = 10) -> str:
+    """A random initial password without look-alike characters (no 0/O, 1/l/I)."""
+    return "".join(secrets.choice(_UNAMBIGUOUS_CHARS) for _ in range(length))
+
+
+def initial_password_hasher() -> Callable[[str], str]:
+    """Hashes initial passwords fast enough for a whole school in one request.
+
+    The default PBKDF2 costs ~0.4 s a password, ~15 minutes for 2,000 accounts. The initial
+    passwords are random (~58 bits), so 1 % of the iterations still leaves them out of reach,
+    and Django re-hashes with the full count at the first sign-in (`must_update`).
+    """
+    hasher = get_hasher("default")
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        iterations = max(hasher.iterations // 100, 10_000)
+
+        def fast(password: str) -> str:
+            return hasher.encode(password, hasher.salt(), iterations)
+
+        return fast
+    return make_password
+
+
+# Classes -----------------------------------------------------------------------------------
+
+# Class letters are Cyrillic, but people often type look-alike Latin letters (5A for 5А); two
+# classes that look the same would be a trap, so these are read as their Cyrillic twins.
+_LATIN_TWINS = str.maketrans("ABCEHKMOPTXYabcehkmoptxy", "АВСЕНКМОРТХУавсенкмортху")
+_CLASS_RE = re.compile(r"(\d{1,2})\s*[-–]?\s*[\"«]?([^\W\d_]{1,3})[\"»]?")
+
+
+def parse_class_name(text: str) -> tuple[int, str] | None:
+    """(grade, letter) from «5А», «5 а», «5-А», «11Б»; None when it is not a class name."""
+    match = _CLASS_RE.fullmatch(text.strip())
+    if not match:
+        return None
+    grade = int(match.group(1))
+    letter = match.group(2).translate(_LATIN_TWINS).upper()
+    if not 1 <= grade <= 11 or not re.fullmatch(r"[А-ЯЁ]{1,3}", letter):
+        return None
+    return grade, letter
+
+
+# Running an import -------------------------------------------------------------------------
+
+STALE_DATA = ("Пока файл проверялся, данные в журнале изменились (возможно, кто-то загружал файл "
+              "одновременно с вами). Ничего не сохранено — загрузите файл ещё раз.")
+
+
+def run_import(upload: IO[bytes], title: str, columns: Iterable[Column],
+               check: Callable[[Sheet, Problems], Any],
+               save: Callable[[Any], ImportResult]) -> ImportResult:
+    """Read the sheet, check every row, and save only when no row has a problem."""
+    columns = list(columns)
+    try:
+        sheet = read_sheet(upload, title, columns, example=[c.example for c in columns])
+    except FileProblem as problem:
+        return ImportResult(errors=problem.messages)
+    problems = Problems()
+    plan = check(sheet, problems)
+    if problems:
+        return ImportResult(errors=problems.messages())
+    try:
+        with transaction.atomic():
+            result = save(plan)
+    except IntegrityError:
+        return ImportResult(errors=[STALE_DATA])
+    if sheet.skipped_example:
+        result.notes.append(f"Строка {sheet.skipped_example} совпадает со строкой-образцом из "
+                            "шаблона и не загружалась.")
+    return result
