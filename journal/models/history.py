@@ -50,3 +50,41 @@ class ChangeRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("История изменений не удаляется.")
+
+    @property
+    def old_text(self) -> str:
+        return describe_values(self.old)
+
+    @property
+    def new_text(self) -> str:
+        return describe_values(self.new)
+
+
+_FIELD_LABELS = {
+    "value": "отметка", "kind": "вид", "minutes_late": "опоздание, мин", "reason": "причина",
+    "comment": "комментарий", "over_absence_note": "пояснение", "topic": "тема",
+    "text": "задание", "is_none": "не задано", "is_held": "проведён", "room": "кабинет",
+    "substitute_reason": "причина замены", "date": "дата", "number": "урок №",
+    "assessment_type_id": "вид контроля", "substitute_id": "замена", "due_lesson_id": "к уроку",
+    "period_id": "период", "recommended": "рекомендуемая", "document": "документ",
+}
+_KIND_LABELS = {"absent": "н", "ill": "б", "excused": "у", "late": "оп",
+                "period": "за период", "year": "годовая", "exam": "экзамен", "final": "итоговая"}
+
+
+def describe_values(values: dict | None) -> str:
+    """A history snapshot as a person reads it: «отметка: 5; комментарий: у доски»."""
+    if not values:
+        return ""
+    parts = []
+    for name, value in values.items():
+        if value in (None, "", False) or name in ("is_extra",):
+            continue
+        label = _FIELD_LABELS.get(name, name)
+        if value is True:
+            parts.append(label)
+        elif name == "kind":
+            parts.append(f"{label}: {_KIND_LABELS.get(value, value)}")
+        else:
+            parts.append(f"{label}: {value}")
+    return "; ".join(parts)

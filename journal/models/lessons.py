@@ -52,6 +52,11 @@ class Lesson(models.Model):
                                    verbose_name="замещающий учитель")
     substitute_reason = models.CharField("причина замены", max_length=200, blank=True)
     room = models.CharField("кабинет", max_length=20, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="кто записал")
+    late_days = models.PositiveSmallIntegerField(
+        "записано позже срока на, дней", default=0,
+        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -88,6 +93,11 @@ class Homework(models.Model):
     is_none = models.BooleanField("не задано", default=False)
     due_lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="homework_due", verbose_name="к уроку")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="кто записал")
+    late_days = models.PositiveSmallIntegerField(
+        "записано позже срока на, дней", default=0,
+        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,6 +130,11 @@ class Mark(models.Model):
     comment = models.CharField("комментарий", max_length=500, blank=True)
     over_absence_note = models.CharField("пояснение к отметке поверх пропуска", max_length=500,
                                          blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="кто записал")
+    late_days = models.PositiveSmallIntegerField(
+        "записано позже срока на, дней", default=0,
+        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -148,6 +163,11 @@ class Absence(models.Model):
     kind = models.CharField("вид", max_length=8, choices=Kind.choices)
     minutes_late = models.PositiveSmallIntegerField("опоздание, минут", null=True, blank=True)
     reason = models.CharField("причина, документ", max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="кто записал")
+    late_days = models.PositiveSmallIntegerField(
+        "записано позже срока на, дней", default=0,
+        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,6 +205,11 @@ class FinalMark(models.Model):
     value = models.CharField("отметка", max_length=5)
     recommended = models.DecimalField("средневзвешенная при выставлении", max_digits=4,
                                       decimal_places=2, null=True, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="кто записал")
+    late_days = models.PositiveSmallIntegerField(
+        "записано позже срока на, дней", default=0,
+        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

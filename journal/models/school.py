@@ -31,6 +31,9 @@ class School(models.Model):
     lesson_entry_days = models.PositiveSmallIntegerField(
         "срок записи урока и пропусков, дней", default=0,
         help_text="0 — в день урока.")
+    mark_entry_days = models.PositiveSmallIntegerField(
+        "срок выставления текущих отметок (кроме письменных работ), дней", default=0,
+        help_text="0 — в день урока.")
     written_mark_days = models.PositiveSmallIntegerField(
         "срок выставления отметок за письменные работы, дней", default=7)
     term_mark_days = models.PositiveSmallIntegerField(
