@@ -35,6 +35,10 @@ class Person:
         return self.user.led_classes.filter(year__is_current=True).exists()
 
     @property
+    def reads_journals(self) -> bool:
+        return self.user.is_superuser or self.teaches or self.leads_classes or self.checks_journals
+
+    @property
     def is_staff_member(self) -> bool:
         return bool(self.staff_roles)
 

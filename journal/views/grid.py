@@ -1,0 +1,140 @@
+"""The journal page of one teaching assignment: the grid, its cell saves and cell details."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Student
+from journal.grid import build_grid, period_for, periods_for
+from journal.models import ChangeRecord, FinalMark
+from journal.permissions import access_assignment, access_lesson, assignments_readable_by
+from journal.rules import ConflictError, JournalError, NeedsExplanation
+from journal.services.cells import fill_column, load_cell, set_cell
+from journal.services.final_marks import set_final_mark
+
+
+def _error(exc: JournalError, status: int = 400) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": exc.message}, status=status)
+
+
+def _lesson_of(request, assignment_id: int, lesson_id: str, *, write: bool = False):
+    """A lesson of this journal the user may see, else 404 (ids leak nothing)."""
+    if not lesson_id.isdigit():
+        raise Http404
+    lesson, rights = access_lesson(request.user, int(lesson_id), write=write)
+    if lesson.assignment_id != assignment_id:
+        raise Http404
+    return lesson, rights
+
+
+def _student(student_id: str) -> Student:
+    student = Student.objects.select_related("user").filter(
+        pk=student_id if student_id.isdigit() else 0).first()
+    if student is None:
+        raise Http404
+    return student
+
+
+@login_required
+def my_journals(request):
+    assignments = (assignments_readable_by(request.user)
+                   .filter(year__is_current=True)
+                   .select_related("school_class", "subject", "subgroup", "teacher")
+                   .order_by("school_class__grade", "school_class__letter", "subject__order",
+                             "subgroup__name"))
+    return render(request, "journal/my_journals.html", {"assignments": assignments})
+
+
+@login_required
+def journal_page(request, assignment_id: int):
+    assignment, rights = access_assignment(request.user, assignment_id)
+    today = timezone.localdate()
+    periods = periods_for(assignment)
+    chosen = request.GET.get("period", "")
+    period = next((p for p in periods if str(p.pk) == chosen), None) or period_for(periods, today)
+    grid = build_grid(assignment, period, periods)
+    return render(request, "journal/grid.html", {
+        "assignment": assignment, "rights": rights, "grid": grid, "today": today,
+    })
+
+
+@login_required
+@require_POST
+def save_cell(request, assignment_id: int):
+    lesson, _ = _lesson_of(request, assignment_id, request.POST.get("lesson", ""))
+    student = _student(request.POST.get("student", ""))
+    expected = None if request.POST.get("force") else request.POST.get("version", "")
+    try:
+        cell = set_cell(request.user, lesson, student, request.POST.get("entry", ""),
+                        expected_version=expected,
+                        over_absence_note=request.POST.get("note", ""),
+                        reason=request.POST.get("reason", ""))
+    except ConflictError as exc:
+        current = exc.current
+        return JsonResponse({"ok": False, "error": exc.message, "text": current.text,
+                             "version": current.version}, status=409)
+    except NeedsExplanation as exc:
+        return JsonResponse({"ok": False, "error": exc.message, "needs_note": True}, status=400)
+    except JournalError as exc:
+        return _error(exc)
+    return JsonResponse({"ok": True, "text": cell.text, "version": cell.version})
+
+
+@login_required
+@require_POST
+def fill_lesson_column(request, assignment_id: int):
+    lesson, _ = _lesson_of(request, assignment_id, request.POST.get("lesson", ""), write=True)
+    try:
+        result = fill_column(request.user, lesson, request.POST.get("entry", ""),
+                             over_absence_note=request.POST.get("note", ""),
+                             reason=request.POST.get("reason", ""))
+    except JournalError as exc:
+        return _error(exc)
+    return JsonResponse({"ok": True, "skipped": len(result.skipped), "cells": [
+        {"student": cell.student_id, "text": cell.text, "version": cell.version}
+        for cell in result.filled]})
+
+
+@login_required
+@require_POST
+def save_term_mark(request, assignment_id: int):
+    assignment, _ = access_assignment(request.user, assignment_id, write=True)
+    period = next((p for p in periods_for(assignment)
+                   if str(p.pk) == request.POST.get("period")), None)
+    if period is None:
+        raise Http404
+    student = _student(request.POST.get("student", ""))
+    version = request.POST.get("version", "")
+    try:
+        mark = set_final_mark(request.user, assignment, student, FinalMark.Kind.PERIOD, period,
+                              request.POST.get("entry", ""),
+                              expected_version=None if request.POST.get("force") or
+                              not version.isdigit() else int(version),
+                              reason=request.POST.get("reason", ""))
+    except ConflictError as exc:
+        current = exc.current
+        return JsonResponse({"ok": False, "error": exc.message,
+                             "text": current.value if current else "",
+                             "version": current.version if current else 0}, status=409)
+    except JournalError as exc:
+        return _error(exc)
+    return JsonResponse({"ok": True, "text": mark.value if mark else "",
+                         "version": mark.version if mark else 0})
+
+
+@login_required
+@require_GET
+def cell_detail(request, assignment_id: int):
+    lesson, rights = _lesson_of(request, assignment_id, request.GET.get("lesson", ""))
+    student = _student(request.GET.get("student", ""))
+    cell = load_cell(lesson, student.pk)
+    history = (ChangeRecord.objects.filter(lesson_id=lesson.pk, student_id=student.pk)
+               .select_related("user").order_by("-at", "-pk"))
+    return render(request, "journal/_cell_detail.html", {
+        "lesson": lesson, "student": student, "cell": cell, "history": history,
+        "rights": rights,
+    })
