@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
-
 logger = logging.getLogger(__name__)
 
 
