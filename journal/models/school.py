@@ -129,8 +129,7 @@ class StudyPeriod(models.Model):
     def __str__(self) -> str:
         grades = "" if (self.grade_from, self.grade_to) == (1, 11) else \
             f" ({self.grade_from}–{self.grade_to} кл.)"
-        return f"{self.number}-{'я' if self.kind == self.Kind.QUARTER else 'е'} " \
-               f"{self.get_kind_display()}{grades}"
+        return f"{self.title}{grades}"
 
     def clean(self) -> None:
         errors = {}
@@ -155,6 +154,13 @@ class StudyPeriod(models.Model):
                 raise ValidationError(
                     f"Период пересекается с периодом «{other}» "
                     f"({other.starts_on:%d.%m.%Y}–{other.ends_on:%d.%m.%Y}) для тех же классов.")
+
+    @property
+    def title(self) -> str:
+        """«2-я четверть», «1-е полугодие»: the name without its grade range."""
+        ending = "я" if self.kind in (self.Kind.QUARTER,) else "е" if self.kind == self.Kind.HALF \
+            else "й"
+        return f"{self.number}-{ending} {self.get_kind_display()}"
 
     def applies_to_grade(self, grade: int) -> bool:
         return self.grade_from <= grade <= self.grade_to

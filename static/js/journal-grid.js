@@ -6,7 +6,8 @@
   const table = document.querySelector(".journal-grid");
   if (!table) return;
   const writable = table.dataset.writable === "1";
-  const csrf = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))?.split("=")[1] || "";
+  // The CSRF cookie is HTTP-only; the page carries the token.
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
   const RETRY_DELAYS = [1000, 3000, 10000, 30000];
   const pending = new Map(); // cell -> typed value not yet saved
 
@@ -99,6 +100,11 @@
       // A mark over a missed lesson: the explanation goes to the parents and the administration.
       const given = window.prompt(`${result.payload.error}\n\nПояснение:`);
       if (given && given.trim()) { save(cell, value, 0, force, given.trim()); return; }
+    }
+    if (result && !result.payload && (result.status === 403 || result.status === 404)) {
+      setStatus(cell, "error", "Сохранить не удалось: нет прав на эту клетку или истёк сеанс. " +
+        "Войдите снова и повторите; введённое значение осталось в клетке.");
+      return;
     }
     if (result && result.payload && result.status >= 400 && result.status < 500) {
       // The value itself was refused: keep what was typed, say why, save nothing.
