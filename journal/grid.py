@@ -152,3 +152,43 @@ def build_grid(assignment: TeachingAssignment, period: StudyPeriod | None,
         assignment=assignment, period=period, periods=periods, lessons=lessons, rows=rows,
         assessment_types=list(AssessmentType.objects.filter(school=school)),
         weekly_hours=hours, marks_allowed=assignment.school_class.grade != 1)
+
+
+@dataclass
+class YearRow:
+    student: Student
+    term_marks: list[FinalMark | None]
+    year: FinalMark | None
+    exam: FinalMark | None
+    final: FinalMark | None
+    recommended: int | None
+    average: Decimal | None
+
+
+@dataclass
+class YearGrid:
+    assignment: TeachingAssignment
+    periods: list[StudyPeriod]
+    rows: list[YearRow]
+
+
+def build_year_grid(assignment: TeachingAssignment, periods: list[StudyPeriod]) -> YearGrid:
+    """Term marks of every period, then the year, exam and final marks, with the year mark the
+    term marks recommend (each term counts once)."""
+    year = assignment.year
+    enrolments = _students(assignment, year.starts_on, year.ends_on)
+    finals: dict[tuple[int, str, int | None], FinalMark] = {
+        (f.student_id, f.kind, f.period_id): f
+        for f in FinalMark.objects.filter(assignment=assignment, student_id__in=enrolments)}
+    rows = []
+    for student_id, student_enrolments in enrolments.items():
+        terms = [finals.get((student_id, FinalMark.Kind.PERIOD, p.pk)) for p in periods]
+        average = grading.weighted_average((t.value, 1) for t in terms if t is not None)
+        rows.append(YearRow(
+            student=student_enrolments[0].student, term_marks=terms,
+            year=finals.get((student_id, FinalMark.Kind.YEAR, None)),
+            exam=finals.get((student_id, FinalMark.Kind.EXAM, None)),
+            final=finals.get((student_id, FinalMark.Kind.FINAL, None)),
+            average=average,
+            recommended=grading.recommended_mark(average, year.school.rounding_threshold)))
+    return YearGrid(assignment=assignment, periods=periods, rows=rows)

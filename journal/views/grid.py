@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Student
-from journal.grid import build_grid, period_for, periods_for
+from journal.grid import build_grid, build_year_grid, period_for, periods_for
 from journal.models import ChangeRecord, FinalMark
 from journal.permissions import access_assignment, access_lesson, assignments_readable_by
 from journal.rules import ConflictError, JournalError, NeedsExplanation
@@ -54,6 +54,10 @@ def journal_page(request, assignment_id: int):
     assignment, rights = access_assignment(request.user, assignment_id)
     today = timezone.localdate()
     periods = periods_for(assignment)
+    if request.GET.get("view") == "year":
+        return render(request, "journal/year.html", {
+            "assignment": assignment, "rights": rights, "today": today,
+            "grid": build_year_grid(assignment, periods)})
     chosen = request.GET.get("period", "")
     period = next((p for p in periods if str(p.pk) == chosen), None) or period_for(periods, today)
     grid = build_grid(assignment, period, periods)
@@ -102,15 +106,21 @@ def fill_lesson_column(request, assignment_id: int):
 @login_required
 @require_POST
 def save_term_mark(request, assignment_id: int):
+    """A term mark (kind "period", with its period) or a year, exam or final mark."""
     assignment, _ = access_assignment(request.user, assignment_id, write=True)
-    period = next((p for p in periods_for(assignment)
-                   if str(p.pk) == request.POST.get("period")), None)
-    if period is None:
+    kind = request.POST.get("kind") or FinalMark.Kind.PERIOD
+    if kind not in FinalMark.Kind.values:
         raise Http404
+    period = None
+    if kind == FinalMark.Kind.PERIOD:
+        period = next((p for p in periods_for(assignment)
+                       if str(p.pk) == request.POST.get("period")), None)
+        if period is None:
+            raise Http404
     student = _student(request.POST.get("student", ""))
     version = request.POST.get("version", "")
     try:
-        mark = set_final_mark(request.user, assignment, student, FinalMark.Kind.PERIOD, period,
+        mark = set_final_mark(request.user, assignment, student, kind, period,
                               request.POST.get("entry", ""),
                               expected_version=None if request.POST.get("force") or
                               not version.isdigit() else int(version),

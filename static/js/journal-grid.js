@@ -61,10 +61,11 @@
     setStatus(cell, "saving", "Сохраняется…");
     let result;
     try {
-      const isTerm = cell.dataset.kind === "term";
+      const isTerm = Boolean(cell.dataset.kind);
       result = await post(isTerm ? table.dataset.termUrl : table.dataset.cellUrl, {
         lesson: cell.dataset.lesson || "",
-        period: table.dataset.period,
+        period: table.dataset.period || "",
+        kind: cell.dataset.kind || "",
         student: cell.dataset.student,
         entry: value,
         version: cell.dataset.version,
@@ -172,7 +173,7 @@
     if (key === "Tab") { event.preventDefault(); move(cell, 0, event.shiftKey ? -1 : 1); return; }
     if (key === "Enter") {
       event.preventDefault();
-      if (cell.dataset.kind === "term") startEditing(cell); else openDetail(cell);
+      if (cell.dataset.kind) startEditing(cell); else openDetail(cell);
       return;
     }
     if (!writable || cell.classList.contains("not-enrolled")) return;

@@ -191,3 +191,26 @@ def test_journal_page_runs_a_fixed_number_of_queries(client, teacher, small_scho
         response = client.get(url, {"period": first_quarter.pk})
     assert response.content.decode().count('data-testid="cell"') >= 30 * 40
     assert Enrolment.objects.count() >= 30 and Student.objects.count() >= 30
+
+
+def test_year_view_recommends_the_year_mark_and_saves_it(client, teacher, small_school, children,
+                                                         django_assert_max_num_queries):
+    from journal.models import FinalMark
+
+    assignment = small_school.maths_5a
+    quarters = list(small_school.year.periods.filter(kind="quarter").order_by("number"))
+    for period, value in zip(quarters[:2], ["5", "4"], strict=True):
+        FinalMark.objects.create(assignment=assignment, student=children[0], kind="period",
+                                 period=period, value=value)
+    client.force_login(teacher)
+    url = reverse("journal:journal", args=[assignment.pk])
+    with django_assert_max_num_queries(12):
+        page = client.get(url, {"view": "year"}).content.decode()
+    assert '<td class="final-col" data-testid="year-recommended">5</td>' in page  # 4.5 → 5
+    response = client.post(reverse("journal:save_term_mark", args=[assignment.pk]),
+                           {"kind": "year", "student": children[0].pk, "entry": "5",
+                            "version": "0"})
+    assert response.json()["ok"] is True
+    year_mark = FinalMark.objects.get(kind="year")
+    assert (year_mark.value, year_mark.period) == ("5", None)
+    assert ChangeRecord.objects.filter(entity="final_mark", entity_id=year_mark.pk).exists()
