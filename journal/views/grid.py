@@ -60,7 +60,7 @@ def journal_page(request, assignment_id: int):
             "grid": build_year_grid(assignment, periods)})
     chosen = request.GET.get("period", "")
     period = next((p for p in periods if str(p.pk) == chosen), None) or period_for(periods, today)
-    grid = build_grid(assignment, period, periods)
+    grid = build_grid(assignment, period, periods, today)
     return render(request, "journal/grid.html", {
         "assignment": assignment, "rights": rights, "grid": grid, "today": today,
     })
