@@ -1,0 +1,1 @@
+"""A deterministic demo school (`manage.py seed_demo`): people, timetable and journals."""
