@@ -7,7 +7,16 @@ from journal.models.classes import (
     TeachingAssignment,
 )
 from journal.models.history import ChangeRecord
-from journal.models.lessons import Absence, AssessmentType, FinalMark, Homework, Lesson, Mark
+from journal.models.lessons import (
+    Absence,
+    AssessmentType,
+    FinalMark,
+    Homework,
+    HomeworkFile,
+    Lesson,
+    Mark,
+)
+from journal.models.plans import PlanItem, ThematicPlan
 from journal.models.rights import (
     SchoolClassUserObjectPermission,
     TeachingAssignmentUserObjectPermission,
@@ -27,8 +36,10 @@ __all__ = [
     "FinalMark",
     "Holiday",
     "Homework",
+    "HomeworkFile",
     "Lesson",
     "Mark",
+    "PlanItem",
     "School",
     "SchoolClass",
     "SchoolClassUserObjectPermission",
@@ -37,5 +48,6 @@ __all__ = [
     "Subject",
     "TeachingAssignment",
     "TeachingAssignmentUserObjectPermission",
+    "ThematicPlan",
     "TimetableSlot",
 ]

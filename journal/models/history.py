@@ -67,6 +67,7 @@ _FIELD_LABELS = {
     "substitute_reason": "причина замены", "date": "дата", "number": "урок №",
     "assessment_type_id": "вид контроля", "substitute_id": "замена", "due_lesson_id": "к уроку",
     "period_id": "период", "recommended": "рекомендуемая", "document": "документ",
+    "plan_item_id": "пункт КТП", "files": "файлы",
 }
 _KIND_LABELS = {"absent": "н", "ill": "б", "excused": "у", "late": "оп",
                 "period": "за период", "year": "годовая", "exam": "экзамен", "final": "итоговая"}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from journal.models.classes import TeachingAssignment
 from journal.models.school import School, StudyPeriod
@@ -52,6 +55,8 @@ class Lesson(models.Model):
                                    verbose_name="замещающий учитель")
     substitute_reason = models.CharField("причина замены", max_length=200, blank=True)
     room = models.CharField("кабинет", max_length=20, blank=True)
+    plan_item = models.ForeignKey("journal.PlanItem", on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="lessons", verbose_name="пункт КТП")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name="кто записал")
     late_days = models.PositiveSmallIntegerField(
@@ -107,6 +112,35 @@ class Homework(models.Model):
 
     def __str__(self) -> str:
         return "не задано" if self.is_none else self.text[:60]
+
+
+def homework_file_path(instance: HomeworkFile, filename: str) -> str:
+    """homework/<year>/<month>/<random>.<ext>: a name nobody can guess or collide with; the
+    name the teacher gave is kept in `original_name`."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"{timezone.localdate():homework/%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class HomeworkFile(models.Model):
+    """A file attached to a homework. Served only through a view that checks rights."""
+
+    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="files",
+                                 verbose_name="домашнее задание")
+    file = models.FileField("файл", upload_to=homework_file_path, max_length=255)
+    original_name = models.CharField("имя файла", max_length=255)
+    size = models.PositiveIntegerField("размер, байт")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name="кто загрузил")
+    uploaded_at = models.DateTimeField("загружен", default=timezone.now)
+
+    class Meta:
+        verbose_name = "файл к домашнему заданию"
+        verbose_name_plural = "файлы к домашним заданиям"
+        ordering = ["homework", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Mark(models.Model):

@@ -14,7 +14,7 @@ Action = ChangeRecord.Action
 
 _SNAPSHOT_FIELDS = {
     Entity.LESSON: ["date", "number", "topic", "assessment_type_id", "is_held", "is_extra",
-                    "substitute_id", "substitute_reason", "room"],
+                    "substitute_id", "substitute_reason", "room", "plan_item_id"],
     Entity.HOMEWORK: ["text", "is_none", "due_lesson_id"],
     Entity.MARK: ["value", "assessment_type_id", "comment", "over_absence_note"],
     Entity.ABSENCE: ["kind", "minutes_late", "reason"],

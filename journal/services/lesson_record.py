@@ -1,4 +1,5 @@
-"""The record of a lesson: topic, held flag, type of assessment, room; and substitutions."""
+"""The record of a lesson: topic, held flag, type of assessment, room, plan item; and
+substitutions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import Q
 
 from accounts.models import StaffRole
 from accounts.roles import Role
-from journal.models import AssessmentType, Lesson
+from journal.models import AssessmentType, Lesson, PlanItem
 from journal.rules import JournalError, NotAllowed, lesson_record_deadline
 from journal.services.history import Action, Entity, snapshot
 from journal.services.records import (
@@ -41,10 +42,11 @@ def _save(ctx: LessonWrite, changes: dict, *, stamp: bool = True) -> Lesson:
 
 def save_lesson_record(user, lesson: Lesson, *, topic: str = UNCHANGED, is_held: bool = UNCHANGED,
                        assessment_type: AssessmentType | None = UNCHANGED,
-                       room: str = UNCHANGED, expected_version: int | None = None,
-                       reason: str = "") -> Lesson:
+                       room: str = UNCHANGED, plan_item: PlanItem | None = UNCHANGED,
+                       expected_version: int | None = None, reason: str = "") -> Lesson:
     """Change what is given of the lesson's record. Topics may be planned ahead; a lesson is
-    marked held from its day on."""
+    marked held from its day on. A plan item of the journal's thematic plan may be linked
+    (None unlinks); when the lesson is left without a topic, it takes the item's topic."""
     with transaction.atomic():
         ctx = open_lesson(user, lesson, reason=reason)
         ctx.require_write()
@@ -72,12 +74,26 @@ def save_lesson_record(user, lesson: Lesson, *, topic: str = UNCHANGED, is_held:
                 raise JournalError(f"Кабинет — не длиннее {ROOM_LENGTH} знаков.")
             if room != current.room:
                 changes["room"] = room
+        if plan_item is not UNCHANGED:
+            if plan_item is not None:
+                # Locked so that the plan's teacher cannot delete it under this link.
+                plan_item = PlanItem.objects.select_for_update().filter(
+                    pk=plan_item.pk, plan__assignment_id=current.assignment_id).first()
+                if plan_item is None:
+                    raise JournalError("Такого пункта нет в тематическом плане этого журнала.")
+            if (plan_item.pk if plan_item else None) != current.plan_item_id:
+                changes["plan_item"] = plan_item
+            if plan_item is not None and not changes.get("topic", current.topic):
+                changes["topic"] = plan_item.topic[:TOPIC_LENGTH]
         if not changes:
             return current
         return _save(ctx, changes)
 
 
-def _may_assign_substitutes(user, school_id: int) -> bool:
+def may_assign_substitutes(user, school_id: int) -> bool:
+    """The deputy director and the administrator of the school record substitutions."""
+    if not (user.is_authenticated and user.is_active):
+        return False
     return user.is_superuser or StaffRole.objects.filter(
         user=user, school_id=school_id, role__in=[Role.DEPUTY, Role.ADMINISTRATOR]).exists()
 
@@ -88,7 +104,7 @@ def assign_substitute(user, lesson: Lesson, substitute, reason: str = "", *,
     the substitution. The substitute may then fill in that lesson, and only it."""
     with transaction.atomic():
         ctx = open_lesson(user, lesson, reason=reason)
-        if not _may_assign_substitutes(user, ctx.school.pk):
+        if not may_assign_substitutes(user, ctx.school.pk):
             raise NotAllowed("Замену назначает заместитель директора по УВР или администратор.")
         current = ctx.lesson
         require_version(current, expected_version, THIS_LESSON)
