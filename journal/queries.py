@@ -99,3 +99,17 @@ def lessons_for_student_on(student: Student, day: dt.date):
         .select_related("assignment__subject", "assignment__teacher", "substitute")
         .order_by("number")
     )
+
+
+def family_figures(school_id: int) -> dict[str, int]:
+    """How many families use the diary: what the e-diary coordinator watches."""
+    from accounts.models import Parent
+
+    parents = Parent.objects.filter(children__school_id=school_id).distinct()
+    students = Student.objects.filter(school_id=school_id)
+    return {
+        "parents": parents.count(),
+        "parents_signed_in": parents.filter(user__last_login__isnull=False).count(),
+        "students": students.count(),
+        "students_signed_in": students.filter(user__last_login__isnull=False).count(),
+    }

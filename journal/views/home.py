@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import person_of
+from accounts.roles import Role
 from journal import queries
 
 
@@ -37,6 +38,11 @@ def home(request):
         context["sections"].append("setup")
     elif person.may_setup:
         context["sections"].append("setup_limited")
+    if person.staff_roles & {Role.DIARY_COORDINATOR, Role.DATA_OFFICER}:
+        context["families"] = queries.family_figures(year.school_id)
+        context["sections"].append("families")
+    if person.is_staff_member and not context["sections"]:
+        context["sections"].append("staff")
     if person.parent:
         children = person.parent.children.all()
         context["children"] = list(queries.children_with_classes(children, year))
