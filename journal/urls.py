@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:assignment_id>/", grid.journal_page, name="journal"),
     path("<int:assignment_id>/cell/", grid.save_cell, name="save_cell"),
     path("<int:assignment_id>/cell/detail/", grid.cell_detail, name="cell_detail"),
+    path("<int:assignment_id>/mark/<int:mark_id>/", grid.edit_mark, name="edit_mark"),
     path("<int:assignment_id>/column/", grid.fill_lesson_column, name="fill_column"),
     path("<int:assignment_id>/term/", grid.save_term_mark, name="save_term_mark"),
     path("<int:assignment_id>/plan/", plans.plan_page, name="plan"),

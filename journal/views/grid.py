@@ -10,11 +10,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Student
 from journal.grid import build_grid, build_year_grid, period_for, periods_for
-from journal.models import ChangeRecord, FinalMark
-from journal.permissions import access_assignment, access_lesson, assignments_readable_by
+from journal.models import AssessmentType, ChangeRecord, FinalMark
+from journal.permissions import (
+    access_assignment,
+    access_lesson,
+    access_mark,
+    assignments_readable_by,
+)
 from journal.rules import ConflictError, JournalError, NeedsExplanation
 from journal.services.cells import fill_column, load_cell, set_cell
 from journal.services.final_marks import set_final_mark
+from journal.services.marks import change_mark
 
 
 def _error(exc: JournalError, status: int = 400) -> JsonResponse:
@@ -137,6 +143,31 @@ def save_term_mark(request, assignment_id: int):
 
 
 @login_required
+@require_POST
+def edit_mark(request, assignment_id: int, mark_id: int):
+    """The assessment type and comment of one mark, from the cell's detail."""
+    mark, _ = access_mark(request.user, mark_id, write=True)
+    if mark.lesson.assignment_id != assignment_id:
+        raise Http404
+    kind_id = request.POST.get("assessment_type", "")
+    kind = AssessmentType.objects.filter(
+        pk=kind_id if kind_id.isdigit() else 0,
+        school_id=mark.lesson.assignment.year.school_id).first()
+    if kind_id and kind is None:
+        return JsonResponse({"ok": False, "error": "Такого вида контроля нет."}, status=400)
+    version = request.POST.get("version", "")
+    try:
+        mark = change_mark(request.user, mark, assessment_type=kind,
+                           comment=request.POST.get("comment", "").strip(),
+                           expected_version=int(version) if version.isdigit() else None,
+                           reason=request.POST.get("reason", ""))
+    except JournalError as exc:
+        return _error(exc, status=409 if isinstance(exc, ConflictError) else 400)
+    cell = load_cell(mark.lesson, mark.student_id)
+    return JsonResponse({"ok": True, "version": mark.version, "cell_version": cell.version})
+
+
+@login_required
 @require_GET
 def cell_detail(request, assignment_id: int):
     lesson, rights = _lesson_of(request, assignment_id, request.GET.get("lesson", ""))
@@ -146,5 +177,6 @@ def cell_detail(request, assignment_id: int):
                .select_related("user").order_by("-at", "-pk"))
     return render(request, "journal/_cell_detail.html", {
         "lesson": lesson, "student": student, "cell": cell, "history": history,
-        "rights": rights,
+        "rights": rights, "assessment_types": AssessmentType.objects.filter(
+            school_id=lesson.assignment.year.school_id),
     })

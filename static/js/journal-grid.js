@@ -161,7 +161,21 @@
     body.innerHTML = await response.text();
     const modal = bootstrap.Modal.getOrCreateInstance(document.getElementById("cell-detail"));
     modal.show();
-    if (window.htmx) htmx.process(body);
+    for (const form of body.querySelectorAll("form.mark-edit")) {
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const status = form.querySelector(".mark-edit-status");
+        status.textContent = "Сохраняется…";
+        const result = await post(form.action, Object.fromEntries(new FormData(form)));
+        if (result.payload && result.payload.ok) {
+          form.querySelector('[name="version"]').value = result.payload.version;
+          cell.dataset.version = result.payload.cell_version;
+          status.textContent = "Сохранено";
+        } else {
+          status.textContent = (result.payload && result.payload.error) || "Не удалось сохранить.";
+        }
+      });
+    }
   }
 
   table.addEventListener("keydown", (event) => {

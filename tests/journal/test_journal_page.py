@@ -214,3 +214,26 @@ def test_year_view_recommends_the_year_mark_and_saves_it(client, teacher, small_
     year_mark = FinalMark.objects.get(kind="year")
     assert (year_mark.value, year_mark.period) == ("5", None)
     assert ChangeRecord.objects.filter(entity="final_mark", entity_id=year_mark.pk).exists()
+
+
+def test_a_marks_type_and_comment_are_edited_from_the_cell_detail(client, teacher, small_school,
+                                                                  children, lesson):
+    from journal.models import AssessmentType
+
+    client.force_login(teacher)
+    save(client, small_school.maths_5a, lesson, children[0], "5")
+    mark = Mark.objects.get()
+    control = AssessmentType.objects.get(name="Контрольная работа")
+    response = client.post(reverse("journal:edit_mark", args=[small_school.maths_5a.pk, mark.pk]),
+                           {"assessment_type": control.pk, "comment": "Отличная работа",
+                            "version": mark.version})
+    assert response.json()["ok"] is True
+    mark.refresh_from_db()
+    assert (mark.assessment_type, mark.comment) == (control, "Отличная работа")
+    record = ChangeRecord.objects.filter(entity="mark", action="update").get()
+    assert record.new["comment"] == "Отличная работа"
+    stale = client.post(reverse("journal:edit_mark", args=[small_school.maths_5a.pk, mark.pk]),
+                        {"assessment_type": "", "comment": "", "version": 1})
+    assert stale.status_code == 409
+    mark.refresh_from_db()
+    assert mark.comment == "Отличная работа"
