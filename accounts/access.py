@@ -1,10 +1,12 @@
 """Who the signed-in user is: their roles, classes, journals and children. Computed once per
-request and shared by the navigation, the home page and the access checks."""
+request (two queries) and shared by the navigation, the home page and the access checks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from django.db.models import Exists, OuterRef
 
 from accounts.roles import SETUP_ROLES, Role
 
@@ -13,26 +15,26 @@ from accounts.roles import SETUP_ROLES, Role
 class Person:
     user: object
     staff_roles: set[str] = field(default_factory=set)
+    is_parent: bool = False
+    is_student: bool = False
+    has_journals: bool = False
+    leads_classes: bool = False
 
     @cached_property
     def student(self):
         from accounts.models import Student
 
-        return Student.objects.filter(user=self.user).first()
+        return Student.objects.filter(user=self.user).first() if self.is_student else None
 
     @cached_property
     def parent(self):
         from accounts.models import Parent
 
-        return Parent.objects.filter(user=self.user).first()
+        return Parent.objects.filter(user=self.user).first() if self.is_parent else None
 
-    @cached_property
+    @property
     def teaches(self) -> bool:
-        return Role.TEACHER in self.staff_roles or self.user.assignments.exists()
-
-    @cached_property
-    def leads_classes(self) -> bool:
-        return self.user.led_classes.filter(year__is_current=True).exists()
+        return Role.TEACHER in self.staff_roles or self.has_journals
 
     @property
     def reads_journals(self) -> bool:
@@ -58,16 +60,30 @@ class Person:
         names = [Role(r).label for r in Role if r in self.staff_roles]
         if self.leads_classes:
             names.append("Классный руководитель")
-        if self.parent:
+        if self.is_parent:
             names.append("Родитель")
-        if self.student:
+        if self.is_student:
             names.append("Обучающийся")
         return names
 
 
 def person_of(request) -> Person:
     if not hasattr(request, "_person"):
+        from accounts.models import Parent, Student, User
+
         user = request.user
-        roles = set(user.staff_roles.values_list("role", flat=True))
-        request._person = Person(user=user, staff_roles=roles)
+        # Journal models through the reverse relations, so accounts imports nothing of journal.
+        assignment = User.assignments.rel.related_model
+        school_class = User.led_classes.rel.related_model
+        flags = User.objects.filter(pk=user.pk).annotate(
+            _parent=Exists(Parent.objects.filter(user=OuterRef("pk"))),
+            _student=Exists(Student.objects.filter(user=OuterRef("pk"))),
+            _journals=Exists(assignment.objects.filter(teacher=OuterRef("pk"))),
+            _leads=Exists(school_class.objects.filter(class_teacher=OuterRef("pk"),
+                                                      year__is_current=True)),
+        ).values("_parent", "_student", "_journals", "_leads").get()
+        request._person = Person(
+            user=user, staff_roles=set(user.staff_roles.values_list("role", flat=True)),
+            is_parent=flags["_parent"], is_student=flags["_student"],
+            has_journals=flags["_journals"], leads_classes=flags["_leads"])
     return request._person

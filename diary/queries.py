@@ -1,0 +1,479 @@
+"""What the diary pages show, read from the journal in a fixed number of queries each.
+
+A student's lessons are their class's and their subgroups' lessons, and a journal's lessons only
+while the student was enrolled in its class. Averages and the forecast use the journal's own
+grading functions, so the diary and the teacher's recommendation never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import Student
+from journal import grading
+from journal.attendance import WEEKDAY_NAMES, week_start
+from journal.grid import period_for
+from journal.models import (
+    Absence,
+    AcademicYear,
+    BellSchedule,
+    CurriculumItem,
+    Enrolment,
+    FinalMark,
+    Holiday,
+    Homework,
+    HomeworkFile,
+    Lesson,
+    Mark,
+    SchoolClass,
+    StudyPeriod,
+    Subgroup,
+    TeachingAssignment,
+)
+from journal.rules import MISSED_LESSON
+from journal.services.final_marks import mark_weight
+
+EXCUSED = frozenset({Absence.Kind.ILL, Absence.Kind.EXCUSED})
+
+
+# The student's classes ---------------------------------------------------------------------
+
+@dataclass
+class Enrolments:
+    """A student's enrolments over the years, oldest first (class, year and school loaded)."""
+
+    rows: list[Enrolment]
+
+    def on(self, day: dt.date) -> Enrolment | None:
+        """The enrolment active on the day, else one in the year containing it."""
+        for enrolment in reversed(self.rows):
+            if enrolment.is_active_on(day):
+                return enrolment
+        for enrolment in reversed(self.rows):
+            if enrolment.school_class.year.contains(day):
+                return enrolment
+        return None
+
+    def current(self, today: dt.date) -> Enrolment | None:
+        """Today's enrolment, else the latest one."""
+        return self.on(today) or (self.rows[-1] if self.rows else None)
+
+    def classes_of(self, year: AcademicYear) -> list[SchoolClass]:
+        return [e.school_class for e in self.rows if e.school_class.year_id == year.pk]
+
+
+def enrolments_of(student: Student) -> Enrolments:
+    return Enrolments(list(
+        Enrolment.objects.filter(student=student)
+        .select_related("school_class__year__school", "school_class__class_teacher")
+        .order_by("enrolled_on", "pk")))
+
+
+def lessons_of(student: Student, class_ids: list[int]) -> QuerySet[Lesson]:
+    """The student's lessons: of their classes while enrolled, of their subgroups only."""
+    enrolled = Enrolment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=OuterRef("date")),
+        student=student, school_class_id=OuterRef("assignment__school_class_id"),
+        enrolled_on__lte=OuterRef("date"))
+    in_group = Subgroup.students.through.objects.filter(
+        subgroup_id=OuterRef("assignment__subgroup_id"), student_id=student.pk)
+    return (Lesson.objects.filter(assignment__school_class_id__in=class_ids)
+            .filter(Exists(enrolled))
+            .filter(Q(assignment__subgroup__isnull=True) | Exists(in_group)))
+
+
+def assignments_of(student: Student, year: AcademicYear, class_ids: list[int]
+                   ) -> list[TeachingAssignment]:
+    """The student's journals of the year: their classes' and their subgroups', and any other
+    journal of their classes that holds a mark of theirs (a subgroup they have left)."""
+    has_marks = Exists(Mark.objects.filter(student=student, lesson__assignment=OuterRef("pk")))
+    has_finals = Exists(FinalMark.objects.filter(student=student, assignment=OuterRef("pk")))
+    in_group = Exists(Subgroup.students.through.objects.filter(
+        subgroup_id=OuterRef("subgroup_id"), student_id=student.pk))
+    return list(
+        TeachingAssignment.objects.filter(year=year, school_class_id__in=class_ids)
+        .filter(Q(subgroup__isnull=True) | in_group | has_marks | has_finals)
+        .select_related("subject", "teacher", "subgroup", "school_class")
+        .order_by("subject__order", "subject__name", "school_class__grade", "subgroup__name"))
+
+
+def periods_of(year: AcademicYear, grade: int) -> list[StudyPeriod]:
+    return list(StudyPeriod.objects.filter(year=year, grade_from__lte=grade, grade_to__gte=grade)
+                .order_by("starts_on"))
+
+
+def choose_period(periods: list[StudyPeriod], wanted: str | None, today: dt.date
+                  ) -> StudyPeriod | None:
+    """The period asked for by id, else the current one (the journal's rule)."""
+    if wanted and wanted.isdigit():
+        for period in periods:
+            if period.pk == int(wanted):
+                return period
+    return period_for(periods, today)
+
+
+def _files_by_homework(homework_ids: list[int]) -> dict[int, list[HomeworkFile]]:
+    files: dict[int, list[HomeworkFile]] = defaultdict(list)
+    if homework_ids:
+        for attached in HomeworkFile.objects.filter(homework_id__in=homework_ids).order_by(
+                "uploaded_at", "pk"):
+            files[attached.homework_id].append(attached)
+    return files
+
+
+def _weight(mark: Mark, lesson: Lesson) -> Decimal:
+    return mark_weight(mark.assessment_type.weight if mark.assessment_type else None,
+                       lesson.assessment_type.weight if lesson.assessment_type else None)
+
+
+def mark_type(mark: Mark, lesson: Lesson):
+    """The assessment type a mark counts as: its own, else its lesson's."""
+    return mark.assessment_type or lesson.assessment_type
+
+
+# The week ----------------------------------------------------------------------------------
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    marks: list[Mark] = field(default_factory=list)
+    absence: Absence | None = None
+    files: list[HomeworkFile] = field(default_factory=list)
+
+    @property
+    def homework(self) -> Homework | None:
+        try:
+            return self.lesson.homework
+        except Homework.DoesNotExist:
+            return None
+
+
+@dataclass
+class WeekDay:
+    date: dt.date
+    lessons: list[LessonRow] = field(default_factory=list)
+    holiday: str = ""
+    is_today: bool = False
+
+    @property
+    def name(self) -> str:
+        return WEEKDAY_NAMES[self.date.weekday()]
+
+
+@dataclass
+class Week:
+    monday: dt.date
+    days: list[WeekDay]
+    enrolment: Enrolment | None
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.days[-1].date
+
+    @property
+    def previous(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)
+
+    @property
+    def has_today(self) -> bool:
+        return any(day.is_today for day in self.days)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(day.lessons for day in self.days)
+
+
+def build_week(student: Student, enrolments: Enrolments, monday: dt.date, today: dt.date
+               ) -> Week:
+    """Each school day of the week with the student's lessons, marks, absences and homework:
+    six queries whatever the amount of data (lessons with bells, marks, absences, files,
+    holidays)."""
+    monday = week_start(monday)
+    school = student.school
+    day_count = max(school.days_per_week, 5)
+    sunday = monday + dt.timedelta(days=6)
+    enrolment = enrolments.on(monday) or enrolments.on(monday + dt.timedelta(days=day_count - 1))
+    class_ids = [e.school_class_id for e in enrolments.rows]
+    bells = BellSchedule.objects.filter(school_id=student.school_id, lesson_number=OuterRef("number"))
+    lessons = list(
+        lessons_of(student, class_ids).filter(date__range=(monday, sunday))
+        .select_related("assignment__subject", "assignment__teacher", "assignment__subgroup",
+                        "substitute", "assessment_type", "homework__due_lesson")
+        .annotate(bell_starts=Subquery(bells.values("starts_at")[:1]),
+                  bell_ends=Subquery(bells.values("ends_at")[:1]))
+        .order_by("date", "number", "assignment__subject__order")) if class_ids else []
+    rows = {lesson.pk: LessonRow(lesson) for lesson in lessons}
+    if rows:
+        marks = Mark.objects.filter(student=student, lesson_id__in=rows).select_related(
+            "assessment_type").order_by("pk")
+        for mark in marks:
+            rows[mark.lesson_id].marks.append(mark)
+        for absence in Absence.objects.filter(student=student, lesson_id__in=rows):
+            rows[absence.lesson_id].absence = absence
+        homework = {row.homework.pk: row for row in rows.values()
+                    if row.homework is not None and not row.homework.is_none}
+        for homework_id, files in _files_by_homework(list(homework)).items():
+            homework[homework_id].files = files
+
+    holidays = Holiday.objects.filter(year__school_id=student.school_id, starts_on__lte=sunday,
+                                      ends_on__gte=monday)
+    if enrolment is not None:
+        grade = enrolment.school_class.grade
+        holidays = holidays.filter(grade_from__lte=grade, grade_to__gte=grade)
+    holidays = list(holidays)
+
+    days = []
+    for offset in range(7):
+        date = monday + dt.timedelta(days=offset)
+        day_lessons = [rows[lesson.pk] for lesson in lessons if lesson.date == date]
+        if offset >= day_count and not day_lessons:
+            continue
+        names = [h.name for h in holidays if h.starts_on <= date <= h.ends_on]
+        days.append(WeekDay(date=date, lessons=day_lessons, holiday=", ".join(names),
+                            is_today=date == today))
+    return Week(monday=monday, days=days, enrolment=enrolment)
+
+
+# Marks of a period -------------------------------------------------------------------------
+
+@dataclass
+class MarkItem:
+    mark: Mark
+    lesson: Lesson
+
+    @property
+    def type(self):
+        return mark_type(self.mark, self.lesson)
+
+    @property
+    def weight(self) -> Decimal:
+        return _weight(self.mark, self.lesson)
+
+
+@dataclass
+class SubjectMarks:
+    assignment: TeachingAssignment
+    items: list[MarkItem] = field(default_factory=list)
+    term_mark: FinalMark | None = None
+    average: Decimal | None = None
+    forecast: int | None = None
+    mark_count: int = 0
+    required: int = 0
+
+    @property
+    def too_few_marks(self) -> bool:
+        return self.mark_count < self.required
+
+
+def _hours_by_assignment(year: AcademicYear, assignments: list[TeachingAssignment]
+                         ) -> dict[int, Decimal | None]:
+    """Weekly hours of each journal's subject, as `journal.services.final_marks.weekly_hours`
+    reads them (the class's own curriculum line, else the grade's), in one query."""
+    if not assignments:
+        return {}
+    items = CurriculumItem.objects.filter(
+        Q(school_class_id__in={a.school_class_id for a in assignments})
+        | Q(grade__in={a.school_class.grade for a in assignments}, school_class__isnull=True),
+        year=year, subject_id__in={a.subject_id for a in assignments},
+    ).values_list("subject_id", "school_class_id", "grade", "hours_per_week")
+    by_class: dict[tuple[int, int], Decimal] = {}
+    by_grade: dict[tuple[int, int], Decimal] = {}
+    for subject_id, class_id, grade, hours in items:
+        if class_id:
+            by_class[(subject_id, class_id)] = hours
+        else:
+            by_grade[(subject_id, grade)] = hours
+    return {a.pk: by_class.get((a.subject_id, a.school_class_id),
+                               by_grade.get((a.subject_id, a.school_class.grade)))
+            for a in assignments}
+
+
+def build_marks(student: Student, year: AcademicYear, assignments: list[TeachingAssignment],
+                period: StudyPeriod) -> list[SubjectMarks]:
+    """Every mark of the period by journal, with the weighted average, the forecast (the
+    journal's recommended term mark) and the term mark once set. Three queries."""
+    subjects = {a.pk: SubjectMarks(a) for a in assignments}
+    if not subjects:
+        return []
+    marks = (Mark.objects.filter(student=student, lesson__assignment_id__in=subjects,
+                                 lesson__date__gte=period.starts_on,
+                                 lesson__date__lte=period.ends_on)
+             .select_related("lesson__assessment_type", "assessment_type")
+             .order_by("lesson__date", "lesson__number", "pk"))
+    for mark in marks:
+        subjects[mark.lesson.assignment_id].items.append(MarkItem(mark, mark.lesson))
+    for final in FinalMark.objects.filter(student=student, kind=FinalMark.Kind.PERIOD,
+                                          period=period, assignment_id__in=subjects):
+        subjects[final.assignment_id].term_mark = final
+    hours = _hours_by_assignment(year, assignments)
+    threshold = year.school.rounding_threshold
+    for row in subjects.values():
+        weighted = [(item.mark.value, item.weight) for item in row.items]
+        row.average = grading.weighted_average(weighted)
+        row.forecast = grading.recommended_mark(row.average, threshold)
+        row.mark_count = len(weighted)
+        row.required = grading.min_marks_required(hours[row.assignment.pk])
+    return list(subjects.values())
+
+
+# Term and final marks ----------------------------------------------------------------------
+
+@dataclass
+class FinalsRow:
+    assignment: TeachingAssignment
+    terms: list[FinalMark | None]
+    year: FinalMark | None
+    exam: FinalMark | None
+    final: FinalMark | None
+
+
+def build_finals(student: Student, assignments: list[TeachingAssignment],
+                 periods: list[StudyPeriod]) -> list[FinalsRow]:
+    finals = {(f.assignment_id, f.kind, f.period_id): f for f in FinalMark.objects.filter(
+        student=student, assignment_id__in=[a.pk for a in assignments])}
+    kind = FinalMark.Kind
+    return [FinalsRow(assignment=a,
+                      terms=[finals.get((a.pk, kind.PERIOD, p.pk)) for p in periods],
+                      year=finals.get((a.pk, kind.YEAR, None)),
+                      exam=finals.get((a.pk, kind.EXAM, None)),
+                      final=finals.get((a.pk, kind.FINAL, None)))
+            for a in assignments]
+
+
+# Attendance --------------------------------------------------------------------------------
+
+@dataclass
+class AttendanceCount:
+    excused: int = 0      # «б», «у»
+    unexcused: int = 0    # «н»
+    late: int = 0         # «оп»
+
+    @property
+    def missed(self) -> int:
+        return self.excused + self.unexcused
+
+    def add(self, absence: Absence) -> None:
+        if absence.kind == Absence.Kind.LATE:
+            self.late += 1
+        elif absence.kind in EXCUSED:
+            self.excused += 1
+        elif absence.kind in MISSED_LESSON:
+            self.unexcused += 1
+
+
+@dataclass
+class Attendance:
+    by_subject: list[tuple[str, AttendanceCount]]
+    total: AttendanceCount
+    by_period: list[tuple[StudyPeriod, AttendanceCount]]
+    entries: list[Absence]
+
+
+def build_attendance(student: Student, year: AcademicYear, periods: list[StudyPeriod],
+                     period: StudyPeriod | None) -> Attendance:
+    """Missed lessons and lateness: per period, and by subject for the chosen period (None:
+    the whole year), with the list of entries. One query."""
+    absences = list(
+        Absence.objects.filter(student=student, lesson__assignment__year=year)
+        .select_related("lesson__assignment__subject")
+        .order_by("lesson__date", "lesson__number"))
+    by_period = []
+    for p in periods:
+        count = AttendanceCount()
+        for absence in absences:
+            if p.starts_on <= absence.lesson.date <= p.ends_on:
+                count.add(absence)
+        by_period.append((p, count))
+    chosen = [a for a in absences
+              if period is None or period.starts_on <= a.lesson.date <= period.ends_on]
+    subjects: dict[int, tuple[str, AttendanceCount]] = {}
+    total = AttendanceCount()
+    for absence in sorted(chosen, key=lambda a: (a.lesson.assignment.subject.order,
+                                                 a.lesson.assignment.subject.name)):
+        subject = absence.lesson.assignment.subject
+        subjects.setdefault(subject.pk, (subject.name, AttendanceCount()))[1].add(absence)
+        total.add(absence)
+    return Attendance(by_subject=list(subjects.values()), total=total, by_period=by_period,
+                      entries=chosen)
+
+
+# Homework due ------------------------------------------------------------------------------
+
+@dataclass
+class DueHomework:
+    homework: Homework
+    due: dt.date
+    files: list[HomeworkFile]
+
+    @property
+    def lesson(self) -> Lesson:
+        return self.homework.lesson
+
+
+def homework_due(student: Student, class_ids: list[int], today: dt.date) -> list[DueHomework]:
+    """Homework due from today on: for its due lesson, or else for the next lesson of its
+    journal. Two queries."""
+    if not class_ids:
+        return []
+    lessons = lessons_of(student, class_ids).filter(date__gte=today - dt.timedelta(days=60),
+                                                   date__lte=today + dt.timedelta(days=60))
+    next_lesson = Lesson.objects.filter(
+        Q(date__gt=OuterRef("lesson__date"))
+        | Q(date=OuterRef("lesson__date"), number__gt=OuterRef("lesson__number")),
+        assignment_id=OuterRef("lesson__assignment_id"),
+    ).order_by("date", "number").values("date")[:1]
+    homework = list(
+        Homework.objects.filter(lesson__in=lessons, is_none=False)
+        .annotate(due=Coalesce("due_lesson__date", Subquery(next_lesson)))
+        .filter(due__gte=today)
+        .select_related("lesson__assignment__subject", "lesson__assignment__teacher",
+                        "lesson__substitute", "due_lesson")
+        .order_by("due", "lesson__assignment__subject__order", "lesson__date"))
+    files = _files_by_homework([h.pk for h in homework])
+    return [DueHomework(h, h.due, files.get(h.pk, [])) for h in homework]
+
+
+# The year's averages, for the chart --------------------------------------------------------
+
+@dataclass
+class SubjectSeries:
+    name: str
+    points: list[tuple[int, Decimal]]   # (month index from September, average)
+
+
+def monthly_averages(student: Student, year: AcademicYear, until: dt.date | None = None
+                     ) -> tuple[list[dt.date], list[SubjectSeries]]:
+    """The student's weighted average per subject in each month of the year (up to `until`,
+    the end of the last study period). One query."""
+    months = []
+    month = dt.date(year.starts_on.year, year.starts_on.month, 1)
+    while month <= (until or year.ends_on):
+        months.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    rows = (Mark.objects.filter(student=student, lesson__assignment__year=year)
+            .values_list("lesson__assignment__subject__name", "lesson__assignment__subject__order",
+                         "lesson__date", "value", "assessment_type__weight",
+                         "lesson__assessment_type__weight"))
+    weighted: dict[tuple[int, str], dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for name, order, date, value, own, lessons in rows:
+        index = (date.year - months[0].year) * 12 + date.month - months[0].month
+        if index < len(months):
+            weighted[(order, name)][index].append((value, mark_weight(own, lessons)))
+    series = []
+    for (_, name), by_month in sorted(weighted.items()):
+        points = [(index, grading.weighted_average(marks)) for index, marks in
+                  sorted(by_month.items())]
+        points = [(i, a) for i, a in points if a is not None]
+        if points:
+            series.append(SubjectSeries(name, points))
+    return months, series

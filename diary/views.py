@@ -1,0 +1,191 @@
+"""The diary's pages: read-only, every one for one student whose id is in the URL and who is
+opened through `diary.access`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.access import person_of
+from accounts.models import Student
+from diary import queries
+from diary.access import access_student, family_of, students_visible_to
+from diary.activity import last_visit_before, record_view
+from diary.chart import averages_svg
+from journal.attendance import parse_week
+from journal.models import AcademicYear, Enrolment
+
+PAGES = [
+    ("diary:week", "Неделя", "bi-calendar-week"),
+    ("diary:marks", "Отметки", "bi-123"),
+    ("diary:finals", "Итоговые", "bi-award"),
+    ("diary:attendance", "Посещаемость", "bi-person-check"),
+    ("diary:homework", "Задания", "bi-book"),
+    ("diary:chart", "Динамика", "bi-graph-up"),
+]
+
+
+@dataclass
+class Opened:
+    """The student whose diary is open, the family's students (for switching), whether a
+    member of staff looks in, and the student's classes."""
+
+    student: Student
+    family: list[Student]
+    as_staff: bool
+    enrolments: queries.Enrolments
+
+    @property
+    def current(self) -> Enrolment | None:
+        return self.enrolments.current(timezone.localdate())
+
+    @property
+    def year(self) -> AcademicYear | None:
+        current = self.current
+        return current.school_class.year if current else None
+
+    @property
+    def class_ids(self) -> list[int]:
+        year = self.year
+        return [c.pk for c in self.enrolments.classes_of(year)] if year else []
+
+
+def _open(request, student_id: int) -> Opened:
+    """The family's own students come in one query; anybody else goes through the staff
+    check (one more). Outsiders get 404."""
+    family = list(family_of(request.user).select_related("user", "school")
+                  .order_by("user__last_name", "user__first_name", "pk"))
+    student = next((s for s in family if s.pk == student_id), None)
+    as_staff = student is None
+    if student is None:
+        student = access_student(request.user, student_id)
+    return Opened(student=student, family=family, as_staff=as_staff,
+                  enrolments=queries.enrolments_of(student))
+
+
+def _render(request, template: str, opened: Opened, page: str, **context):
+    seen_until = None
+    if not opened.as_staff:
+        # Only the family's own views count as visits; staff looking in leave no trace here.
+        seen_until = last_visit_before(request.user, timezone.now())
+        record_view(request.user, page.removeprefix("diary:"), opened.student)
+    return render(request, template, {
+        "student": opened.student, "family": opened.family if not opened.as_staff else [],
+        "as_staff": opened.as_staff, "enrolment": opened.current, "page": page,
+        "pages": PAGES, "today": timezone.localdate(), "seen_until": seen_until, **context})
+
+
+@login_required
+def index(request):
+    """A parent's first child, a student themself; staff get the list of students they may
+    look at."""
+    person = person_of(request)
+    family = family_of(request.user).order_by("user__last_name", "user__first_name", "pk")
+    first = family.values_list("pk", flat=True).first()
+    if first is not None:
+        return redirect("diary:week", first)
+    if not (person.is_staff_member or request.user.is_superuser):
+        raise Http404("Дневник не найден.")
+    today = timezone.localdate()
+    enrolments = (Enrolment.objects.filter(student__in=students_visible_to(request.user),
+                                           school_class__year__is_current=True,
+                                           enrolled_on__lte=today)
+                  .exclude(left_on__lt=today)
+                  .select_related("student__user", "school_class")
+                  .order_by("school_class__grade", "school_class__letter",
+                            "student__user__last_name", "student__user__first_name"))
+    classes: dict[str, list[Enrolment]] = {}
+    for enrolment in enrolments:
+        classes.setdefault(str(enrolment.school_class), []).append(enrolment)
+    if not classes:
+        raise Http404("Дневник не найден.")
+    return render(request, "diary/students.html", {"classes": classes})
+
+
+@login_required
+def week(request, student_id: int):
+    opened = _open(request, student_id)
+    today = timezone.localdate()
+    monday, error = parse_week(request.GET.get("week"), today)
+    the_week = queries.build_week(opened.student, opened.enrolments, monday, today)
+    return _render(request, "diary/week.html", opened, "diary:week", week=the_week,
+                   week_error=error,
+                   marks_allowed=not (the_week.enrolment and
+                                      the_week.enrolment.school_class.grade == 1))
+
+
+def _period_context(request, opened: Opened):
+    """The year, its periods for the student's grade and the chosen period."""
+    enrolment = opened.current
+    if enrolment is None:
+        return None, [], None
+    year = enrolment.school_class.year
+    periods = queries.periods_of(year, enrolment.school_class.grade)
+    period = queries.choose_period(periods, request.GET.get("period"), timezone.localdate())
+    return year, periods, period
+
+
+@login_required
+def marks(request, student_id: int):
+    opened = _open(request, student_id)
+    year, periods, period = _period_context(request, opened)
+    subjects = []
+    if year is not None and period is not None:
+        assignments = queries.assignments_of(opened.student, year, opened.class_ids)
+        subjects = queries.build_marks(opened.student, year, assignments, period)
+    return _render(request, "diary/marks.html", opened, "diary:marks", periods=periods,
+                   period=period, subjects=subjects,
+                   marks_allowed=not (opened.current and opened.current.school_class.grade == 1))
+
+
+@login_required
+def finals(request, student_id: int):
+    opened = _open(request, student_id)
+    year, periods, _ = _period_context(request, opened)
+    rows = []
+    if year is not None:
+        assignments = queries.assignments_of(opened.student, year, opened.class_ids)
+        rows = queries.build_finals(opened.student, assignments, periods)
+    return _render(request, "diary/finals.html", opened, "diary:finals", periods=periods,
+                   rows=rows, year=year,
+                   marks_allowed=not (opened.current and opened.current.school_class.grade == 1))
+
+
+@login_required
+def attendance(request, student_id: int):
+    opened = _open(request, student_id)
+    year, periods, period = _period_context(request, opened)
+    if request.GET.get("period") == "year":
+        period = None
+    report = queries.build_attendance(opened.student, year, periods, period) if year else None
+    return _render(request, "diary/attendance.html", opened, "diary:attendance",
+                   periods=periods, period=period, report=report, year=year)
+
+
+@login_required
+def homework(request, student_id: int):
+    opened = _open(request, student_id)
+    items = queries.homework_due(opened.student, opened.class_ids, timezone.localdate())
+    days: dict = {}
+    for item in items:
+        days.setdefault(item.due, []).append(item)
+    return _render(request, "diary/homework.html", opened, "diary:homework", days=days)
+
+
+@login_required
+def chart(request, student_id: int):
+    opened = _open(request, student_id)
+    year, periods, _ = _period_context(request, opened)
+    svg, legend = None, []
+    if year is not None:
+        until = max((p.ends_on for p in periods), default=None)
+        months, series = queries.monthly_averages(opened.student, year, until)
+        if series:
+            svg, legend = averages_svg(months, series)
+    return _render(request, "diary/chart.html", opened, "diary:chart", svg=svg, legend=legend,
+                   year=year)
+
