@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=1 CELERY_TASK_ALWAYS_EAGER=1
 
-.PHONY: setup demo test bench lint chromium clean
+.PHONY: setup demo test bench lint chromium wrk clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ chromium:
 	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	  else echo "NOTICE: chromium is not installed and cannot be installed here; browser tests will be skipped"; fi; }
 
+# wrk, the load generator of the diary_load benchmark, from Debian's packages when it is missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; \
+	  else echo "NOTICE: wrk is not installed and cannot be installed here; the diary_load benchmark will fail"; fi; }
+
 demo: setup
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --if-empty
@@ -41,7 +48,7 @@ test: setup chromium
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run -v1 && \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup
+bench: setup wrk
 	$(BIN)/python bench/run.py
 
 lint: setup

@@ -41,6 +41,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses the pages for phones on slow connections. Static files come precompressed
+    # from WhiteNoise, which answers them above; everything below has finished with the body
+    # by the time this compresses it. BREACH: since Django 4.2 GZipMiddleware pads compressed
+    # responses with random bytes ("Heal the BREACH"), and CSRF tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,6 +152,12 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+CELERY_BEAT_SCHEDULE = {
+    "prune-family-activity": {"task": "diary.prune_activity", "schedule": 24 * 3600},
+}
+
+# Parents' and students' sign-ins and diary views are kept this long, then pruned.
+ACTIVITY_RETENTION_DAYS = env_int("ACTIVITY_RETENTION_DAYS", 365)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -178,6 +189,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# `bench/bare/` for the load benchmark (bench/diary_load.py); production leaves it off (404).
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
 LOGGING = {
     "version": 1,

@@ -4,15 +4,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ejournal.bench_views import bare_page
 from ejournal.health import healthz
 from journal.views.home import home
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # 404 unless settings.BENCHMARK_VIEWS (the load benchmark turns it on).
+    path("bench/bare/", bare_page, name="bench_bare"),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("accounts.urls")),
     path("journal/", include("journal.urls")),
+    path("diary/", include("diary.urls")),
 ]
 
 if settings.DEBUG:
