@@ -451,3 +451,19 @@ def run_import(upload: IO[bytes], title: str, columns: Iterable[Column],
         result.notes.append(f"Строка {sheet.skipped_example} совпадает со строкой-образцом из "
                             "шаблона и не загружалась.")
     return result
+
+
+class NamedRow:
+    """A person read from a row: `last`, `first` and `middle` (patronymic) fields."""
+
+    last: str
+    first: str
+    middle: str
+
+    @property
+    def names(self) -> tuple[str, str, str]:
+        return self.last, self.first, self.middle
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in self.names if p)

@@ -15,6 +15,7 @@ from accounts.models import Parent, ParentStudent, Student, User, phone_validato
 from journal.imports.base import (
     Column,
     ImportResult,
+    NamedRow,
     NewAccount,
     Problems,
     Row,
@@ -91,7 +92,7 @@ _email_validator = EmailValidator()
 
 
 @dataclass
-class _Student:
+class _Student(NamedRow):
     row: int
     class_key: tuple[int, str]
     last: str
@@ -110,17 +111,9 @@ class _Student:
     def class_name(self) -> str:
         return f"{self.class_key[0]}{self.class_key[1]}"
 
-    @property
-    def names(self) -> tuple[str, str, str]:
-        return self.last, self.first, self.middle
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in self.names if p)
-
 
 @dataclass
-class _Parent:
+class _Parent(NamedRow):
     row: int
     login: str
     last: str
@@ -130,14 +123,6 @@ class _Parent:
     phone: str
     children: list[tuple[_Student, str]] = field(default_factory=list)
     existing_user: User | None = None
-
-    @property
-    def names(self) -> tuple[str, str, str]:
-        return self.last, self.first, self.middle
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in self.names if p)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from accounts.roles import Role
 from journal.imports.base import (
     Column,
     ImportResult,
+    NamedRow,
     NewAccount,
     Problems,
     Row,
@@ -84,7 +85,7 @@ _email_validator = EmailValidator()
 
 
 @dataclass
-class _Person:
+class _Person(NamedRow):
     row: int
     last: str
     first: str
@@ -93,14 +94,6 @@ class _Person:
     email: str
     roles: list[Role]
     existing: User | None = None
-
-    @property
-    def names(self) -> tuple[str, str, str]:
-        return self.last, self.first, self.middle
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in self.names if p)
 
 
 @dataclass
