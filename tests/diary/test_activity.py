@@ -100,3 +100,4 @@ def test_marks_entered_since_the_last_visit_are_marked_new(client, parent, child
     with time_machine.travel(at(TODAY, 20), tick=False):
         page = client.get(reverse("diary:week", args=[vasya.pk])).content.decode()
         assert 'data-testid="new"' not in page  # seen now
+

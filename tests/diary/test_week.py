@@ -202,3 +202,20 @@ def test_the_week_costs_the_same_with_one_lesson_and_with_many(client, parent, v
     many = _count(client, url("diary:week", vasya,
                               week=(LAST_MONDAY - dt.timedelta(days=7)).isoformat()))
     assert one == many
+
+
+def test_the_explanation_of_a_mark_over_an_absence_is_shown_to_the_family(client, parent,
+                                                                          children, teacher,
+                                                                          small_school):
+    import time_machine
+
+    from journal.services.cells import set_cell
+    from tests.journal.journal_setup import TODAY, at, make_lesson
+
+    with time_machine.travel(at(TODAY, 15), tick=False):
+        lesson = make_lesson(small_school.maths_5a, TODAY, 1)
+        set_cell(teacher, lesson, children[0], "б")
+        set_cell(teacher, lesson, children[0], "5 б", over_absence_note="Написал диктант позже")
+        client.force_login(parent)
+        page = client.get(reverse("diary:week", args=[children[0].pk])).content.decode()
+    assert "5 поставлена поверх пропуска: Написал диктант позже" in page
