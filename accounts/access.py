@@ -1,5 +1,5 @@
 """Who the signed-in user is: their roles, classes, journals and children. Computed once per
-request (two queries) and shared by the navigation, the home page and the access checks."""
+request (one query) and shared by the navigation, the home page and the access checks."""
 
 from __future__ import annotations
 
@@ -69,21 +69,25 @@ class Person:
 
 def person_of(request) -> Person:
     if not hasattr(request, "_person"):
-        from accounts.models import Parent, Student, User
+        from accounts.models import Parent, StaffRole, Student, User
 
         user = request.user
         # Journal models through the reverse relations, so accounts imports nothing of journal.
         assignment = User.assignments.rel.related_model
         school_class = User.led_classes.rel.related_model
+        # One query: a flag per role and per kind of person, instead of a query each.
+        roles = {f"_role_{role}": Exists(StaffRole.objects.filter(user=OuterRef("pk"), role=role))
+                 for role in Role}
         flags = User.objects.filter(pk=user.pk).annotate(
             _parent=Exists(Parent.objects.filter(user=OuterRef("pk"))),
             _student=Exists(Student.objects.filter(user=OuterRef("pk"))),
             _journals=Exists(assignment.objects.filter(teacher=OuterRef("pk"))),
             _leads=Exists(school_class.objects.filter(class_teacher=OuterRef("pk"),
                                                       year__is_current=True)),
-        ).values("_parent", "_student", "_journals", "_leads").get()
+            **roles,
+        ).values("_parent", "_student", "_journals", "_leads", *roles).get()
         request._person = Person(
-            user=user, staff_roles=set(user.staff_roles.values_list("role", flat=True)),
+            user=user, staff_roles={str(r) for r in Role if flags[f"_role_{r}"]},
             is_parent=flags["_parent"], is_student=flags["_student"],
             has_journals=flags["_journals"], leads_classes=flags["_leads"])
     return request._person

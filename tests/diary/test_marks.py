@@ -17,7 +17,7 @@ from journal.services.final_marks import set_final_mark, term_recommendations
 from tests.diary.conftest import control_work, url
 from tests.journal.journal_setup import TODAY, make_lesson
 
-MARKS_QUERIES = 13  # session, user, 2 for who the user is, 2 for the visit record, 7 for the page
+MARKS_QUERIES = 12  # session, user, 1 for who the user is, 2 for the visit record, 7 for the page
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from journal.services.homework import add_homework_files, set_homework
 from tests.diary.conftest import LAST_MONDAY, control_work, url
 from tests.journal.journal_setup import TODAY, make_lesson
 
-WEEK_QUERIES = 13  # session, user, 2 for who the user is, 2 for the visit record, 7 for the week
+WEEK_QUERIES = 12  # session, user, 1 for who the user is, 2 for the visit record, 7 for the week
 
 
 def week_page(client, user, student, **query) -> str:
