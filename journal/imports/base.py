@@ -340,6 +340,21 @@ def check_login(row: Row, header: str, problems: Problems, *, required: bool = T
     return value
 
 
+def claim_login(row: Row, header: str, problems: Problems,
+                seen: dict[str, tuple[int, str]]) -> str:
+    """The row's login, recorded in `seen`; "" (and an error) when an earlier row of the file
+    already took it."""
+    login = check_login(row, header, problems)
+    key = login_key(login)
+    if login and key in seen:
+        problems.add(row.number, header, f"логин «{login}» уже встречается в строке "
+                                         f"{seen[key][0]}")
+        return ""
+    if login:
+        seen[key] = (row.number, header)
+    return login
+
+
 def login_key(login: str) -> str:
     """Logins that differ only in letter case are one login: people type them both ways."""
     return login.casefold()

@@ -23,6 +23,7 @@ from journal.imports.base import (
     cell_date,
     check_login,
     check_name,
+    claim_login,
     existing_users,
     initial_password_hasher,
     login_key,
@@ -148,14 +149,7 @@ def _check(sheet: Sheet, problems: Problems, school: School, year: AcademicYear)
     logins: dict[str, tuple[int, str]] = {}  # login key → (row, header) where it first appears
 
     for row in sheet.rows:
-        login = check_login(row, LOGIN, problems)
-        key = login_key(login)
-        if login and key in logins:
-            problems.add(row.number, LOGIN, f"логин «{login}» уже встречается в строке "
-                                            f"{logins[key][0]}")
-            login = ""
-        elif login:
-            logins[key] = (row.number, LOGIN)
+        login = claim_login(row, LOGIN, problems, logins)
         student = _check_student(row, problems, year, login)
         if student is not None:
             students.append(student)

@@ -19,8 +19,8 @@ from journal.imports.base import (
     Problems,
     Row,
     Sheet,
-    check_login,
     check_name,
+    claim_login,
     existing_users,
     initial_password_hasher,
     login_key,
@@ -126,16 +126,9 @@ def parse_roles(text: str) -> tuple[list[Role], list[str]]:
 
 def _check(sheet: Sheet, problems: Problems, school: School) -> _Plan:
     people: list[_Person] = []
-    logins: dict[str, int] = {}
+    logins: dict[str, tuple[int, str]] = {}
     for row in sheet.rows:
-        login = check_login(row, LOGIN, problems)
-        key = login_key(login)
-        if login and key in logins:
-            problems.add(row.number, LOGIN, f"логин «{login}» уже встречается в строке "
-                                            f"{logins[key]}")
-            login = ""
-        elif login:
-            logins[key] = row.number
+        login = claim_login(row, LOGIN, problems, logins)
         person = _check_row(row, problems, login)
         if person is not None:
             people.append(person)
