@@ -1,8 +1,7 @@
 """A class's attendance by week: what the class teacher looks at to correct absence reasons.
 
-Reads, and one write at the end (`set_reasons`) that applies the page's correction to one
-absence or to a whole day's through `journal.services.absences.set_absence_reason`. Who may
-open the page: the class teacher (guardian `journal.view_class_journals` on the SchoolClass),
+Reads only; the page's corrections go through `journal.services.absences`. Who may open the
+page: the class teacher (guardian `journal.view_class_journals` on the SchoolClass),
 the deputy director and the director of the class's school; outsiders get 404, as for a missing
 id. The week is built in a fixed number of queries whatever the size of the class.
 """
@@ -13,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
@@ -29,7 +27,6 @@ from journal.models import (
 )
 from journal.permissions import VIEW_CLASS_JOURNALS
 from journal.rules import MISSED_LESSON
-from journal.services.absences import set_absence_reason
 
 WEEKDAY_SHORT = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 WEEKDAY_NAMES = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота",
@@ -275,19 +272,3 @@ def history_of(absences: list[Absence]) -> list[ChangeRecord]:
     ids = [a.pk for a in absences]
     return list(ChangeRecord.objects.filter(entity=ChangeRecord.Entity.ABSENCE, entity_id__in=ids)
                 .select_related("user").order_by("-at", "-pk"))
-
-
-def set_reasons(user, absences: list[Absence], versions: dict[int, int], *, kind: str,
-                document: str, reason: str = "") -> int:
-    """One correction (kind н/б/у and/or the document; UNCHANGED leaves either as it is) for
-    several absences, e.g. all of a student's on a day under one medical note: all of them or,
-    on any refusal or conflict, none. Each changed absence gets its own history row. Returns
-    how many changed."""
-    changed = 0
-    with transaction.atomic():
-        for absence in absences:
-            expected = versions[absence.pk]
-            saved = set_absence_reason(user, absence, kind=kind, document=document,
-                                       expected_version=expected, reason=reason)
-            changed += saved.version != expected
-    return changed

@@ -162,3 +162,19 @@ def set_reason_fields(ctx: LessonWrite, absence: Absence, **changes) -> Absence:
     absence.save(update_fields=[*changes, "version", "entered_by", "updated_at"])
     ctx.log(Action.UPDATE, Entity.ABSENCE, absence, old=old)
     return absence
+
+
+def set_absence_reasons(user, absences: list[Absence], versions: dict[int, int], *, kind: str,
+                document: str, reason: str = "") -> int:
+    """One correction (kind н/б/у and/or the document; UNCHANGED leaves either as it is) for
+    several absences, e.g. all of a student's on a day under one medical note: all of them or,
+    on any refusal or conflict, none. Each changed absence gets its own history row. Returns
+    how many changed."""
+    changed = 0
+    with transaction.atomic():
+        for absence in absences:
+            expected = versions[absence.pk]
+            saved = set_absence_reason(user, absence, kind=kind, document=document,
+                                       expected_version=expected, reason=reason)
+            changed += saved.version != expected
+    return changed

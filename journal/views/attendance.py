@@ -26,12 +26,12 @@ from journal.attendance import (
     history_of,
     other_classes,
     parse_week,
-    set_reasons,
     student_of_class,
     week_start,
 )
 from journal.models import Absence, SchoolClass
 from journal.rules import MISSED_LESSON, ConflictError, JournalError
+from journal.services.absences import set_absence_reasons
 from journal.services.records import UNCHANGED
 
 KIND_CHOICES = [("absent", "н — без уважительной причины"), ("ill", "б — по болезни"),
@@ -157,14 +157,14 @@ def _save(request, school_class: SchoolClass, student: Student, day: dt.date,
         if absence is None:
             raise ConflictError("Этого пропуска уже нет среди пропусков за день: возможно, "
                                 "учитель удалил его или заменил опозданием.")
-        return set_reasons(request.user, [absence], versions, kind=posted.kind,
+        return set_absence_reasons(request.user, [absence], versions, kind=posted.kind,
                            document=document, reason=posted.reason)
     if not posted.kind and not document:
         raise BadInput("Выберите вид пропуска или впишите документ — иначе менять нечего.")
     if set(missed) != set(versions):
         raise ConflictError("Пропуски за этот день изменились, пока была открыта форма: "
                             "проверьте их и примените ещё раз.")
-    return set_reasons(request.user, list(missed.values()), versions,
+    return set_absence_reasons(request.user, list(missed.values()), versions,
                        kind=posted.kind or UNCHANGED, document=document or UNCHANGED,
                        reason=posted.reason)
 
