@@ -31,13 +31,13 @@ def home(request):
         context["sections"].append("teacher")
     if person.checks_journals:
         context["attention"] = list(queries.journals_needing_attention(year, today)[:30])
-        context["figures"] = queries.school_figures(year)
         context["sections"].append("checks")
     if person.administers:
-        context["figures"] = queries.school_figures(year)
         context["sections"].append("setup")
     elif person.may_setup:
         context["sections"].append("setup_limited")
+    if person.checks_journals or person.administers:
+        context["figures"] = queries.school_figures(year)
     if person.staff_roles & {Role.DIARY_COORDINATOR, Role.DATA_OFFICER}:
         context["families"] = queries.family_figures(year.school_id)
         context["sections"].append("families")
