@@ -30,6 +30,11 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     inlines = [StaffRoleInline]
 
+    def get_queryset(self, request):
+        # Superusers' accounts (and passwords) are out of reach of everyone else.
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser makes superusers.
         fields = list(super().get_readonly_fields(request, obj))

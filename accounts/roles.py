@@ -56,7 +56,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.DEPUTY: {**_SCHOOL_SETUP, **{k: _VIEW for k in _PEOPLE},
                   "accounts.student": _EDIT, "accounts.parentstudent": _EDIT},
     Role.ADMINISTRATOR: {**_SCHOOL_SETUP, **_PEOPLE},
-    Role.SECRETARY: {**_PEOPLE, "journal.schoolclass": _VIEW, "journal.enrolment": _EDIT},
+    # The secretary enters people but grants no roles: access rights are the administrator's.
+    Role.SECRETARY: {**_PEOPLE, "accounts.staffrole": _VIEW, "journal.schoolclass": _VIEW,
+                     "journal.enrolment": _EDIT},
     Role.DISPATCHER: {
         "journal.timetableslot": _EDIT,
         "journal.lesson": ("view", "add"),

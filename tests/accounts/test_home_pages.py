@@ -143,3 +143,28 @@ def test_dispatcher_edits_the_timetable_but_not_people(client, school, small_sch
     client.force_login(dispatcher)
     assert client.get(reverse("admin:journal_timetableslot_add")).status_code == 200
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+
+
+def test_a_secretary_enters_people_but_grants_no_roles(client, school, small_school):
+    from tests.conftest import make_user
+
+    secretary = make_user("sekretar", "Секретарёва", "Ольга")
+    StaffRole.objects.create(user=secretary, school=school, role="secretary")
+    client.force_login(secretary)
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+    assert client.get(reverse("admin:accounts_staffrole_add")).status_code == 403
+    response = client.post(reverse("admin:accounts_staffrole_add"),
+                           {"user": secretary.pk, "school": school.pk, "role": "deputy"})
+    assert response.status_code == 403
+    assert not StaffRole.objects.filter(user=secretary, role="deputy").exists()
+
+
+def test_no_one_but_a_superuser_reaches_a_superusers_account(client, administrator):
+    from accounts.models import User
+
+    root = User.objects.create_superuser("root", "root@example.ru", "корень-2026")
+    client.force_login(administrator)
+    url = reverse("admin:accounts_user_change", args=[root.pk])
+    assert client.get(url).status_code in (302, 404)
+    password_url = reverse("admin:auth_user_password_change", args=[root.pk])
+    assert client.get(password_url).status_code == 404
