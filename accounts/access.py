@@ -8,7 +8,23 @@ from functools import cached_property
 
 from django.db.models import Exists, OuterRef
 
-from accounts.roles import SETUP_ROLES, Role
+from accounts.roles import JOURNAL_CHECKERS, SCHOOL_MANAGERS, SETUP_ROLES, Role
+
+
+def is_signed_in(user) -> bool:
+    """Signed in with an account that is not switched off: the first test of every right."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def holds_role(user, school_id: int, roles) -> bool:
+    """Whether the user holds one of `roles` (a named set of `accounts.roles`) in the school;
+    superusers hold every role."""
+    from accounts.models import StaffRole
+
+    if not is_signed_in(user):
+        return False
+    return user.is_superuser or StaffRole.objects.filter(
+        user=user, school_id=school_id, role__in=roles).exists()
 
 
 @dataclass
@@ -19,6 +35,7 @@ class Person:
     is_student: bool = False
     has_journals: bool = False
     leads_classes: bool = False
+    reads_chosen_journals: bool = False  # an inspector, or a checker of chosen classes/subjects
 
     @cached_property
     def student(self):
@@ -38,7 +55,8 @@ class Person:
 
     @property
     def reads_journals(self) -> bool:
-        return self.user.is_superuser or self.teaches or self.leads_classes or self.checks_journals
+        return (self.user.is_superuser or self.teaches or self.leads_classes
+                or self.checks_journals or self.reads_chosen_journals)
 
     @property
     def is_staff_member(self) -> bool:
@@ -50,11 +68,16 @@ class Person:
 
     @property
     def checks_journals(self) -> bool:
-        return bool(self.staff_roles & {Role.DIRECTOR, Role.DEPUTY})
+        return bool(self.staff_roles & JOURNAL_CHECKERS)
 
     @property
     def administers(self) -> bool:
         return self.user.is_superuser or Role.ADMINISTRATOR in self.staff_roles
+
+    @property
+    def manages_school(self) -> bool:
+        """Records substitutions and loads people from XLSX."""
+        return self.user.is_superuser or bool(self.staff_roles & SCHOOL_MANAGERS)
 
     def role_names(self) -> list[str]:
         names = [Role(r).label for r in Role if r in self.staff_roles]
@@ -69,25 +92,37 @@ class Person:
 
 def person_of(request) -> Person:
     if not hasattr(request, "_person"):
+        from django.apps import apps
+
         from accounts.models import Parent, StaffRole, Student, User
 
         user = request.user
-        # Journal models through the reverse relations, so accounts imports nothing of journal.
-        assignment = User.assignments.rel.related_model
-        school_class = User.led_classes.rel.related_model
+        # Journal models by name, so accounts imports nothing of journal.
+        assignment = apps.get_model("journal", "TeachingAssignment")
+        school_class = apps.get_model("journal", "SchoolClass")
+        grants = [apps.get_model("journal", name).objects.live().filter(user=OuterRef("pk"))
+                  for name in ("TeachingAssignmentUserObjectPermission",
+                               "SchoolClassUserObjectPermission",
+                               "SubjectUserObjectPermission")]
+        on_journal, on_class, on_subject = grants
         # One query: a flag per role and per kind of person, instead of a query each.
         roles = {f"_role_{role}": Exists(StaffRole.objects.filter(user=OuterRef("pk"), role=role))
                  for role in Role}
         flags = User.objects.filter(pk=user.pk).annotate(
             _parent=Exists(Parent.objects.filter(user=OuterRef("pk"))),
             _student=Exists(Student.objects.filter(user=OuterRef("pk"))),
-            _journals=Exists(assignment.objects.filter(teacher=OuterRef("pk"))),
+            _journals=Exists(assignment.objects.filter(teacher=OuterRef("pk")))
+            | Exists(on_journal.filter(permission__codename="co_keep_journal")),
+            _reads=Exists(on_journal.filter(permission__codename="inspect_journal"))
+            | Exists(on_class.filter(permission__codename="check_class_journals"))
+            | Exists(on_subject),
             _leads=Exists(school_class.objects.filter(class_teacher=OuterRef("pk"),
                                                       year__is_current=True)),
             **roles,
-        ).values("_parent", "_student", "_journals", "_leads", *roles).get()
+        ).values("_parent", "_student", "_journals", "_leads", "_reads", *roles).get()
         request._person = Person(
             user=user, staff_roles={str(r) for r in Role if flags[f"_role_{r}"]},
             is_parent=flags["_parent"], is_student=flags["_student"],
-            has_journals=flags["_journals"], leads_classes=flags["_leads"])
+            has_journals=flags["_journals"], leads_classes=flags["_leads"],
+            reads_chosen_journals=flags["_reads"])
     return request._person

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.access import is_signed_in
 from accounts.roles import permissions_for_roles
 
 
@@ -12,7 +13,7 @@ class RoleBackend:
         return None
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
-        if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
+        if obj is not None or not is_signed_in(user_obj):
             return set()
         if not hasattr(user_obj, "_role_perm_cache"):
             roles = set(user_obj.staff_roles.values_list("role", flat=True))

@@ -21,8 +21,16 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", "Диспетчер расписания"
 
 
-# Roles that open the setup screens (the Russian admin).
-SETUP_ROLES = {Role.DIRECTOR, Role.DEPUTY, Role.ADMINISTRATOR, Role.SECRETARY, Role.DISPATCHER}
+# Named sets of roles: every check of "deputy or director" and the like reads one of these.
+# Open the setup screens (the Russian admin).
+SETUP_ROLES = frozenset({Role.DIRECTOR, Role.DEPUTY, Role.ADMINISTRATOR, Role.SECRETARY,
+                         Role.DISPATCHER})
+# Read every journal of their school and check it (late entries, the monthly check).
+JOURNAL_CHECKERS = frozenset({Role.DIRECTOR, Role.DEPUTY})
+# Correct any record of any journal of their school, also past the lock, giving a reason.
+JOURNAL_CORRECTORS = frozenset({Role.DEPUTY})
+# Run the school's day-to-day setup: substitutions and loading people from XLSX.
+SCHOOL_MANAGERS = frozenset({Role.DEPUTY, Role.ADMINISTRATOR})
 
 _VIEW = ("view",)
 _EDIT = ("view", "add", "change", "delete")
@@ -39,6 +47,10 @@ _SCHOOL_SETUP = {
     "journal.curriculumitem": _EDIT,
     "journal.subgroup": _EDIT,
     "journal.teachingassignment": _EDIT,
+    # Rights no key carries (second teacher, checkers, inspectors), as inlines of the above.
+    "journal.teachingassignmentuserobjectpermission": _EDIT,
+    "journal.schoolclassuserobjectpermission": _EDIT,
+    "journal.subjectuserobjectpermission": _EDIT,
     "journal.timetableslot": _EDIT,
     "journal.assessmenttype": _EDIT,
     "journal.lesson": ("view", "add"),

@@ -44,9 +44,9 @@ def run() -> int:
     from django.urls import reverse
     from django.utils import timezone
 
-    from journal.grid import period_for, periods_for
     from journal.models import Lesson, TeachingAssignment
-    from journal.services.cells import journal_students
+    from journal.queries.grid import period_for, periods_for
+    from journal.queries.students import journal_students
 
     settings.ALLOWED_HOSTS = ["*"]
     today = timezone.localdate()

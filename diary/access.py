@@ -5,8 +5,10 @@
   through the link itself, never through guardian rows;
 - "the diary as the family sees it", for the staff who look after the student in the current
   year: the class teacher of the student's current class (guardian `view_class_journals` on the
-  class), a teacher who keeps a journal of that class (guardian `keep_journal`; for a subgroup's
-  journal only the subgroup's members), and the school's deputy director and director;
+  class), a teacher or second teacher of a journal of that class (`journal.permissions.KEEPERS`;
+  for a subgroup's journal only the subgroup's members), and the school's `JOURNAL_CHECKERS`;
+- inspectors and checkers of chosen classes or subjects check journals, not diaries: they are
+  not among them;
 - everybody else (the administrator too: accounts are not marks) gets 404, as for a missing id.
 """
 
@@ -16,26 +18,24 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.access import is_signed_in
 from accounts.models import ParentStudent, StaffRole, Student
-from accounts.roles import Role
+from accounts.roles import JOURNAL_CHECKERS
 from journal.models import (
     Enrolment,
     SchoolClassUserObjectPermission,
     TeachingAssignment,
     TeachingAssignmentUserObjectPermission,
 )
-from journal.permissions import KEEP_JOURNAL, VIEW_CLASS_JOURNALS
+from journal.models.rights import VIEW_CLASS_JOURNALS
+from journal.permissions import KEEPERS, holds_right
 
 NOT_FOUND = "Дневник не найден."
 
 
-def _is_outsider(user) -> bool:
-    return not (user.is_authenticated and user.is_active)
-
-
 def family_of(user) -> QuerySet[Student]:
     """The students whose diary is the user's own: their children, or themself."""
-    if _is_outsider(user):
+    if not is_signed_in(user):
         return Student.objects.none()
     return Student.objects.filter(
         Q(user=user) | Exists(ParentStudent.objects.filter(parent__user=user,
@@ -44,7 +44,7 @@ def family_of(user) -> QuerySet[Student]:
 
 def students_visible_to(user) -> QuerySet[Student]:
     """Every student whose diary the user may open (see the module's docstring)."""
-    if _is_outsider(user):
+    if not is_signed_in(user):
         return Student.objects.none()
     if user.is_superuser:
         return Student.objects.all()
@@ -52,16 +52,14 @@ def students_visible_to(user) -> QuerySet[Student]:
     current = Enrolment.objects.filter(
         Q(left_on__isnull=True) | Q(left_on__gte=today),
         student_id=OuterRef("pk"), school_class__year__is_current=True)
-    leads = Exists(SchoolClassUserObjectPermission.objects.filter(
-        user=user, permission__codename=VIEW_CLASS_JOURNALS,
-        content_object_id=OuterRef("school_class_id")))
-    keeps = Exists(TeachingAssignmentUserObjectPermission.objects.filter(
-        user=user, permission__codename=KEEP_JOURNAL, content_object_id=OuterRef("pk")))
+    leads = holds_right(SchoolClassUserObjectPermission, user, (VIEW_CLASS_JOURNALS,),
+                        OuterRef("school_class_id"))
+    keeps = holds_right(TeachingAssignmentUserObjectPermission, user, KEEPERS, OuterRef("pk"))
     teaches = Exists(TeachingAssignment.objects.filter(
         keeps, school_class_id=OuterRef("school_class_id"),
     ).filter(Q(subgroup__isnull=True) | Q(subgroup__students=OuterRef("student_id"))))
     staff = Exists(StaffRole.objects.filter(user=user, school_id=OuterRef("school_id"),
-                                            role__in=[Role.DEPUTY, Role.DIRECTOR]))
+                                            role__in=JOURNAL_CHECKERS))
     family = Q(user=user) | Exists(ParentStudent.objects.filter(parent__user=user,
                                                                 student_id=OuterRef("pk")))
     return Student.objects.filter(family | staff | Exists(current.filter(leads))

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import ParentStudent
 from diary.activity import last_visits
-from journal.attendance import access_class
 from journal.models import Enrolment
+from journal.permissions import access_class
 
 
 @login_required
 def class_activity(request, class_id: int):
-    school_class, _ = access_class(request.user, class_id)
-    enrolments = (Enrolment.objects.filter(school_class=school_class, left_on__isnull=True)
+    school_class, rights = access_class(request.user, class_id)
+    if not rights.sees_families:
+        raise Http404("Класс не найден.")
+    enrolments = (Enrolment.objects.active_on(timezone.localdate()).filter(school_class=school_class)
                   .select_related("student__user")
                   .prefetch_related(Prefetch("student__parent_links",
                                              queryset=ParentStudent.objects.select_related(

@@ -17,13 +17,11 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Student
 from journal import grading
-from journal.attendance import WEEKDAY_NAMES, week_start
-from journal.grid import period_for
+from journal.grading import Recommendation
 from journal.models import (
     Absence,
     AcademicYear,
     BellSchedule,
-    CurriculumItem,
     Enrolment,
     FinalMark,
     Holiday,
@@ -36,8 +34,9 @@ from journal.models import (
     Subgroup,
     TeachingAssignment,
 )
+from journal.queries.grid import period_for, weekly_hours_of
 from journal.rules import MISSED_LESSON
-from journal.services.final_marks import mark_weight
+from journal.weeks import WEEKDAY_NAMES, WeekNavigation, week_start
 
 EXCUSED = frozenset({Absence.Kind.ILL, Absence.Kind.EXCUSED})
 
@@ -77,10 +76,8 @@ def enrolments_of(student: Student) -> Enrolments:
 
 def lessons_of(student: Student, class_ids: list[int]) -> QuerySet[Lesson]:
     """The student's lessons: of their classes while enrolled, of their subgroups only."""
-    enrolled = Enrolment.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=OuterRef("date")),
-        student=student, school_class_id=OuterRef("assignment__school_class_id"),
-        enrolled_on__lte=OuterRef("date"))
+    enrolled = Enrolment.objects.active_on(OuterRef("date")).filter(
+        student=student, school_class_id=OuterRef("assignment__school_class_id"))
     in_group = Subgroup.students.through.objects.filter(
         subgroup_id=OuterRef("assignment__subgroup_id"), student_id=student.pk)
     return (Lesson.objects.filter(assignment__school_class_id__in=class_ids)
@@ -104,8 +101,7 @@ def assignments_of(student: Student, year: AcademicYear, class_ids: list[int]
 
 
 def periods_of(year: AcademicYear, grade: int) -> list[StudyPeriod]:
-    return list(StudyPeriod.objects.filter(year=year, grade_from__lte=grade, grade_to__gte=grade)
-                .order_by("starts_on"))
+    return list(StudyPeriod.objects.filter(year=year).for_grade(grade).order_by("starts_on"))
 
 
 def choose_period(periods: list[StudyPeriod], wanted: str | None, today: dt.date
@@ -128,7 +124,7 @@ def _files_by_homework(homework_ids: list[int]) -> dict[int, list[HomeworkFile]]
 
 
 def _weight(mark: Mark, lesson: Lesson) -> Decimal:
-    return mark_weight(mark.assessment_type.weight if mark.assessment_type else None,
+    return grading.mark_weight(mark.assessment_type.weight if mark.assessment_type else None,
                        lesson.assessment_type.weight if lesson.assessment_type else None)
 
 
@@ -167,22 +163,10 @@ class WeekDay:
 
 
 @dataclass
-class Week:
+class Week(WeekNavigation):
     monday: dt.date
     days: list[WeekDay]
     enrolment: Enrolment | None
-
-    @property
-    def last_day(self) -> dt.date:
-        return self.days[-1].date
-
-    @property
-    def previous(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
-
-    @property
-    def next(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
 
     @property
     def has_today(self) -> bool:
@@ -193,8 +177,8 @@ class Week:
         return not any(day.lessons for day in self.days)
 
 
-def build_week(student: Student, enrolments: Enrolments, monday: dt.date, today: dt.date
-               ) -> Week:
+def student_week(student: Student, enrolments: Enrolments, monday: dt.date, today: dt.date
+                 ) -> Week:
     """Each school day of the week with the student's lessons, marks, absences and homework:
     six queries whatever the amount of data (lessons with bells, marks, absences, files,
     holidays)."""
@@ -229,7 +213,7 @@ def build_week(student: Student, enrolments: Enrolments, monday: dt.date, today:
                                       ends_on__gte=monday)
     if enrolment is not None:
         grade = enrolment.school_class.grade
-        holidays = holidays.filter(grade_from__lte=grade, grade_to__gte=grade)
+        holidays = holidays.for_grade(grade)
     holidays = list(holidays)
 
     days = []
@@ -265,37 +249,28 @@ class SubjectMarks:
     assignment: TeachingAssignment
     items: list[MarkItem] = field(default_factory=list)
     term_mark: FinalMark | None = None
-    average: Decimal | None = None
-    forecast: int | None = None
-    mark_count: int = 0
-    required: int = 0
+    # The journal's recommended term mark is the diary's forecast.
+    recommendation: Recommendation | None = None
+
+    @property
+    def average(self) -> Decimal | None:
+        return self.recommendation.average if self.recommendation else None
+
+    @property
+    def forecast(self) -> int | None:
+        return self.recommendation.mark if self.recommendation else None
+
+    @property
+    def mark_count(self) -> int:
+        return self.recommendation.mark_count if self.recommendation else 0
+
+    @property
+    def required(self) -> int:
+        return self.recommendation.required if self.recommendation else 0
 
     @property
     def too_few_marks(self) -> bool:
-        return self.mark_count < self.required
-
-
-def _hours_by_assignment(year: AcademicYear, assignments: list[TeachingAssignment]
-                         ) -> dict[int, Decimal | None]:
-    """Weekly hours of each journal's subject, as `journal.services.final_marks.weekly_hours`
-    reads them (the class's own curriculum line, else the grade's), in one query."""
-    if not assignments:
-        return {}
-    items = CurriculumItem.objects.filter(
-        Q(school_class_id__in={a.school_class_id for a in assignments})
-        | Q(grade__in={a.school_class.grade for a in assignments}, school_class__isnull=True),
-        year=year, subject_id__in={a.subject_id for a in assignments},
-    ).values_list("subject_id", "school_class_id", "grade", "hours_per_week")
-    by_class: dict[tuple[int, int], Decimal] = {}
-    by_grade: dict[tuple[int, int], Decimal] = {}
-    for subject_id, class_id, grade, hours in items:
-        if class_id:
-            by_class[(subject_id, class_id)] = hours
-        else:
-            by_grade[(subject_id, grade)] = hours
-    return {a.pk: by_class.get((a.subject_id, a.school_class_id),
-                               by_grade.get((a.subject_id, a.school_class.grade)))
-            for a in assignments}
+        return bool(self.recommendation and self.recommendation.too_few_marks)
 
 
 def build_marks(student: Student, year: AcademicYear, assignments: list[TeachingAssignment],
@@ -315,14 +290,12 @@ def build_marks(student: Student, year: AcademicYear, assignments: list[Teaching
     for final in FinalMark.objects.filter(student=student, kind=FinalMark.Kind.PERIOD,
                                           period=period, assignment_id__in=subjects):
         subjects[final.assignment_id].term_mark = final
-    hours = _hours_by_assignment(year, assignments)
+    hours = weekly_hours_of(assignments)
     threshold = year.school.rounding_threshold
     for row in subjects.values():
-        weighted = [(item.mark.value, item.weight) for item in row.items]
-        row.average = grading.weighted_average(weighted)
-        row.forecast = grading.recommended_mark(row.average, threshold)
-        row.mark_count = len(weighted)
-        row.required = grading.min_marks_required(hours[row.assignment.pk])
+        row.recommendation = grading.recommend_term_mark(
+            [(item.mark.value, item.weight) for item in row.items], hours[row.assignment.pk],
+            threshold)
     return list(subjects.values())
 
 
@@ -468,7 +441,7 @@ def monthly_averages(student: Student, year: AcademicYear, until: dt.date | None
     for name, order, date, value, own, lessons in rows:
         index = (date.year - months[0].year) * 12 + date.month - months[0].month
         if index < len(months):
-            weighted[(order, name)][index].append((value, mark_weight(own, lessons)))
+            weighted[(order, name)][index].append((value, grading.mark_weight(own, lessons)))
     series = []
     for (_, name), by_month in sorted(weighted.items()):
         points = [(index, grading.weighted_average(marks)) for index, marks in

@@ -16,8 +16,8 @@ from diary import queries
 from diary.access import access_student, family_of, students_visible_to
 from diary.activity import last_visit_before, record_view
 from diary.chart import averages_svg
-from journal.attendance import parse_week
 from journal.models import AcademicYear, Enrolment
+from journal.weeks import parse_week
 
 PAGES = [
     ("diary:week", "Неделя", "bi-calendar-week"),
@@ -79,6 +79,10 @@ def _render(request, template: str, opened: Opened, page: str, **context):
         "pages": PAGES, "today": timezone.localdate(), "seen_until": seen_until, **context})
 
 
+def _gets_marks(enrolment: Enrolment | None) -> bool:
+    return enrolment is None or enrolment.school_class.gets_marks
+
+
 @login_required
 def index(request):
     """A parent's first child, a student themself; staff get the list of students they may
@@ -90,11 +94,8 @@ def index(request):
         return redirect("diary:week", first)
     if not (person.is_staff_member or request.user.is_superuser):
         raise Http404("Дневник не найден.")
-    today = timezone.localdate()
-    enrolments = (Enrolment.objects.filter(student__in=students_visible_to(request.user),
-                                           school_class__year__is_current=True,
-                                           enrolled_on__lte=today)
-                  .exclude(left_on__lt=today)
+    enrolments = (Enrolment.objects.current()
+                  .filter(student__in=students_visible_to(request.user))
                   .select_related("student__user", "school_class")
                   .order_by("school_class__grade", "school_class__letter",
                             "student__user__last_name", "student__user__first_name"))
@@ -111,11 +112,9 @@ def week(request, student_id: int):
     opened = _open(request, student_id)
     today = timezone.localdate()
     monday, error = parse_week(request.GET.get("week"), today)
-    the_week = queries.build_week(opened.student, opened.enrolments, monday, today)
+    the_week = queries.student_week(opened.student, opened.enrolments, monday, today)
     return _render(request, "diary/week.html", opened, "diary:week", week=the_week,
-                   week_error=error,
-                   marks_allowed=not (the_week.enrolment and
-                                      the_week.enrolment.school_class.grade == 1))
+                   week_error=error, marks_allowed=_gets_marks(the_week.enrolment))
 
 
 def _period_context(request, opened: Opened):
@@ -139,7 +138,7 @@ def marks(request, student_id: int):
         subjects = queries.build_marks(opened.student, year, assignments, period)
     return _render(request, "diary/marks.html", opened, "diary:marks", periods=periods,
                    period=period, subjects=subjects,
-                   marks_allowed=not (opened.current and opened.current.school_class.grade == 1))
+                   marks_allowed=_gets_marks(opened.current))
 
 
 @login_required
@@ -152,7 +151,7 @@ def finals(request, student_id: int):
         rows = queries.build_finals(opened.student, assignments, periods)
     return _render(request, "diary/finals.html", opened, "diary:finals", periods=periods,
                    rows=rows, year=year,
-                   marks_allowed=not (opened.current and opened.current.school_class.grade == 1))
+                   marks_allowed=_gets_marks(opened.current))
 
 
 @login_required

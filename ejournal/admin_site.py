@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.admin import AdminSite
 
+from accounts.access import is_signed_in
 from accounts.roles import SETUP_ROLES
 
 
@@ -15,6 +16,6 @@ class EjournalAdminSite(AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        if not (user.is_active and user.is_authenticated):
+        if not is_signed_in(user):
             return False
         return user.is_superuser or user.staff_roles.filter(role__in=SETUP_ROLES).exists()

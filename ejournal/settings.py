@@ -83,8 +83,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # The demo runs tasks and requests side by side; wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The demo runs tasks and requests side by side; wait for locks instead of failing. A
+    # deferred transaction that reads and then writes cannot wait (SQLite answers "database is
+    # locked" at once), so every transaction takes the write lock when it begins.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20,
+                                                          transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -154,6 +157,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {
     "prune-family-activity": {"task": "diary.prune_activity", "schedule": 24 * 3600},
+    "prune-save-receipts": {"task": "journal.prune_receipts", "schedule": 24 * 3600},
 }
 
 # Parents' and students' sign-ins and diary views are kept this long, then pruned.

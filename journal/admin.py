@@ -1,9 +1,11 @@
 """The setup screens for the deputy director, administrator and dispatcher. Saves that change
-who keeps a journal, or the timetable, go through the services."""
+who keeps or reads a journal, or the timetable, go through the services."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist
 
 from journal.models import (
     AcademicYear,
@@ -15,14 +17,144 @@ from journal.models import (
     Lesson,
     School,
     SchoolClass,
+    SchoolClassUserObjectPermission,
     StudyPeriod,
     Subgroup,
     Subject,
+    SubjectUserObjectPermission,
     TeachingAssignment,
+    TeachingAssignmentUserObjectPermission,
     TimetableSlot,
 )
+from journal.models.rights import (
+    CHECK_CLASS_JOURNALS,
+    CHECK_SUBJECT_JOURNALS,
+    CO_KEEP_JOURNAL,
+    INSPECT_JOURNAL,
+)
+from journal.rules import JournalError
 from journal.services.lessons import add_extra_lesson, generate_lessons
-from journal.services.rights import grant_class_rights, grant_journal_rights
+from journal.services.rights import (
+    RIGHTS,
+    check_grant,
+    check_grantee,
+    grant,
+    revoke,
+    set_class_teacher,
+    set_teacher,
+)
+
+# Rights no key carries: inlines on the journal, the class and the subject -------------------
+
+class GrantForm(forms.ModelForm):
+    """One right: which, to whom, until when. `rights` are the codenames the inline offers."""
+
+    rights: tuple[str, ...] = ()
+    right = forms.ChoiceField(label="Право")
+
+    class Meta:
+        fields = ["right", "user", "expires_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["right"]
+        field.choices = [(codename, RIGHTS[codename].label) for codename in self.rights]
+        field.initial = self.instance.permission.codename if self.instance.pk else self.rights[0]
+        if len(self.rights) == 1:
+            field.widget = forms.HiddenInput()
+
+
+class JournalGrantForm(GrantForm):
+    rights = (CO_KEEP_JOURNAL, INSPECT_JOURNAL)
+
+
+class ClassGrantForm(GrantForm):
+    rights = (CHECK_CLASS_JOURNALS,)
+
+
+class SubjectGrantForm(GrantForm):
+    rights = (CHECK_SUBJECT_JOURNALS,)
+
+
+class GrantFormSet(forms.BaseInlineFormSet):
+    """Refuses what the rights service would refuse, on the row that asks it."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed() or form.errors:
+                continue
+            data = form.cleaned_data
+            try:
+                check_grant(data["right"], self.instance, data["user"], data.get("expires_on"))
+            except ObjectDoesNotExist:
+                return  # the object's own form is invalid and says why
+            except JournalError as exc:
+                form.add_error(None, exc.message)
+
+
+class GrantInline(admin.TabularInline):
+    fk_name = "content_object"
+    formset = GrantFormSet
+    extra = 0
+    fields = ["right", "user", "expires_on", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request).filter(permission__codename__in=self.form.rights)
+                .select_related("user", "permission", "granted_by"))
+
+    @admin.display(description="Право")
+    def right(self, row) -> str:
+        """The right as a reader of the page (no change permission) sees it."""
+        return RIGHTS[row.permission.codename].label
+
+
+class JournalGrantInline(GrantInline):
+    model = TeachingAssignmentUserObjectPermission
+    form = JournalGrantForm
+    verbose_name = "доступ к журналу"
+    verbose_name_plural = "Второй учитель и проверяющие журнала (проверяющему — дата окончания)"
+
+
+class ClassGrantInline(GrantInline):
+    model = SchoolClassUserObjectPermission
+    form = ClassGrantForm
+    verbose_name = "проверяющий журналы класса"
+    verbose_name_plural = "Проверяющие журналы класса (только просмотр журналов и посещаемости)"
+
+
+class SubjectGrantInline(GrantInline):
+    model = SubjectUserObjectPermission
+    form = SubjectGrantForm
+    verbose_name = "проверяющий журналы по предмету"
+    verbose_name_plural = "Проверяющие журналы по предмету (только просмотр)"
+
+
+class GrantsThroughService:
+    """ModelAdmin mixin: the rows of a `GrantInline` are given and taken by the rights service,
+    which writes them in the change history."""
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, GrantFormSet):
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row_form in formset.forms:
+            deleted = row_form in formset.deleted_forms
+            if not deleted and not row_form.has_changed():
+                continue
+            rows = type(row_form.instance).objects.select_related("user", "permission")
+            before = rows.filter(pk=row_form.instance.pk).first() if row_form.instance.pk else None
+            data = row_form.cleaned_data
+            if before is not None and (deleted or (before.user_id, before.permission.codename)
+                                       != (data["user"].pk, data["right"])):
+                revoke(request.user, before)
+                formset.deleted_objects.append(before)
+            if not deleted:
+                row = grant(request.user, data["right"], formset.instance, data["user"],
+                            expires_on=data.get("expires_on"))
+                formset.new_objects.append(row)
 
 
 @admin.register(School)
@@ -67,18 +199,34 @@ class EnrolmentInline(admin.TabularInline):
     autocomplete_fields = ["student"]
 
 
+class SchoolClassForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        # Only a new class teacher is checked: a class whose teacher left stays editable.
+        if data.get("class_teacher") and data.get("year") and "class_teacher" in self.changed_data:
+            try:
+                check_grantee(data["class_teacher"], data["year"].school_id)
+            except JournalError as exc:
+                self.add_error("class_teacher", exc.message)
+        return data
+
+
 @admin.register(SchoolClass)
-class SchoolClassAdmin(admin.ModelAdmin):
+class SchoolClassAdmin(GrantsThroughService, admin.ModelAdmin):
+    form = SchoolClassForm
     list_display = ["__str__", "class_teacher", "year"]
     list_filter = ["year", "grade"]
     search_fields = ["letter", "class_teacher__last_name"]
     autocomplete_fields = ["class_teacher"]
     list_select_related = ["class_teacher", "year"]
-    inlines = [EnrolmentInline]
+    inlines = [EnrolmentInline, ClassGrantInline]
 
     def save_model(self, request, obj, form, change):
+        class_teacher = obj.class_teacher
+        # The service moves the key together with the right that follows it.
+        obj.class_teacher_id = form.initial.get("class_teacher") if change else None
         super().save_model(request, obj, form, change)
-        grant_class_rights(obj)
+        set_class_teacher(request.user, obj, class_teacher)
 
 
 @admin.register(Enrolment)
@@ -91,9 +239,10 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(GrantsThroughService, admin.ModelAdmin):
     list_display = ["name", "short_name", "is_elective", "order"]
     search_fields = ["name"]
+    inlines = [SubjectGrantInline]
 
 
 @admin.register(CurriculumItem)
@@ -111,17 +260,35 @@ class SubgroupAdmin(admin.ModelAdmin):
     autocomplete_fields = ["students"]
 
 
+class TeachingAssignmentForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("teacher") and data.get("year") and "teacher" in self.changed_data:
+            try:
+                check_grantee(data["teacher"], data["year"].school_id)
+            except JournalError as exc:
+                self.add_error("teacher", exc.message)
+        return data
+
+
 @admin.register(TeachingAssignment)
-class TeachingAssignmentAdmin(admin.ModelAdmin):
+class TeachingAssignmentAdmin(GrantsThroughService, admin.ModelAdmin):
+    form = TeachingAssignmentForm
     list_display = ["school_class", "subject", "subgroup", "teacher", "year"]
     list_filter = ["year", "school_class__grade", "subject"]
     search_fields = ["teacher__last_name", "subject__name"]
     autocomplete_fields = ["teacher"]
     list_select_related = ["school_class", "subject", "subgroup", "teacher", "year"]
+    inlines = [JournalGrantInline]
 
     def save_model(self, request, obj, form, change):
+        teacher = obj.teacher
+        if change:
+            # The service moves the key together with the right that follows it; a new
+            # assignment needs its key to be saved at all, and gets its right just after.
+            obj.teacher_id = form.initial["teacher"]
         super().save_model(request, obj, form, change)
-        grant_journal_rights(obj)
+        set_teacher(request.user, obj, teacher)
 
 
 @admin.register(TimetableSlot)

@@ -6,9 +6,10 @@ Pure functions over plain values, so reports, exports and the journal page agree
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from journal.rules import SCALE
+from journal.rules import PASS_FAIL, SCALE
 
 TWO_PLACES = Decimal("0.01")
 DEFAULT_THRESHOLD = Decimal("0.50")
@@ -65,5 +66,42 @@ def min_marks_required(weekly_hours: Decimal | int | None) -> int:
     return MIN_MARKS_AT_HEAVIEST_LOAD
 
 
-def has_too_few_marks(mark_count: int, weekly_hours: Decimal | int | None) -> bool:
-    return mark_count < min_marks_required(weekly_hours)
+def mark_weight(own: Decimal | None, lessons: Decimal | None) -> Decimal:
+    """A mark weighs as its own assessment type, else its lesson's, else 1."""
+    return own if own is not None else lessons if lessons is not None else Decimal(1)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    average: Decimal | None   # two places, as shown
+    mark: int | None          # the recommended mark
+    mark_count: int           # current marks it is based on
+    required: int             # marks needed for a term mark (0: no such rule)
+
+    @property
+    def too_few_marks(self) -> bool:
+        return self.mark_count < self.required
+
+
+def recommend_term_mark(marks: Iterable[tuple[str, Decimal | int]],
+                        weekly_hours: Decimal | int | None,
+                        threshold: Decimal = DEFAULT_THRESHOLD) -> Recommendation:
+    """The term mark a period's current marks, as (value, weight) pairs, recommend; the
+    journal grid, the term-mark service and the diary's forecast all call this.
+
+    Every current mark counts towards the minimum, «зач»/«незач» of an elective too: three
+    «зач» are three marks. Only the numeric ones make the average.
+    """
+    marks = list(marks)
+    average = weighted_average(marks)
+    count = sum(1 for value, _ in marks if value in SCALE or value in PASS_FAIL)
+    return Recommendation(average, recommended_mark(average, threshold), count,
+                          min_marks_required(weekly_hours))
+
+
+def recommend_year_mark(term_marks: Iterable[str],
+                        threshold: Decimal = DEFAULT_THRESHOLD) -> Recommendation:
+    """The year mark the term marks recommend: each term counts once."""
+    values = list(term_marks)
+    average = weighted_average((value, 1) for value in values)
+    return Recommendation(average, recommended_mark(average, threshold), len(values), 0)

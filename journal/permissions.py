@@ -1,14 +1,22 @@
-"""Who may read and write a journal. Every view and every journal service goes through here.
+"""Who may read and write a journal, and open a class's attendance. Every view and every journal
+service goes through here; no other module spells an access rule.
 
 One declaration (`_right_flags`) gives both the per-object check (`access_*`) and the queryset
-filter (`assignments_readable_by`):
-- the assignment's teacher (guardian `journal.keep_journal` on the TeachingAssignment) keeps it;
+filter (`assignments_readable_by`); `classes_with_rights` does the same for classes:
+- the assignment's teacher (guardian `keep_journal` on the TeachingAssignment) and a second
+  teacher of the journal (`co_keep_journal`: co-teaching, a practicum) keep it;
 - a substitute keeps the one lesson they substitute, not the journal;
-- the class teacher (guardian `journal.view_class_journals` on the SchoolClass) reads every
-  journal of the class and sets absence kinds (н/б/у) and reasons;
-- the deputy director reads and corrects every journal of the school, also past the lock;
-- the director reads every journal of the school;
+- the class teacher (`view_class_journals` on the SchoolClass) reads every journal of the class
+  and sets absence kinds (н/б/у) and reasons;
+- a checker of chosen classes (`check_class_journals` on the SchoolClass: their journals and
+  attendance page) or subjects (`check_subject_journals` on the Subject: its journals) reads
+  only: correcting is the school-wide power of `JOURNAL_CORRECTORS`;
+- an inspector (`inspect_journal` on the TeachingAssignment) reads the journal up to and
+  including `expires_on`; after it the journal answers 404 to them and lists omit it;
+- the school's `JOURNAL_CORRECTORS` (deputy director) read and correct every journal, also past
+  the lock; `JOURNAL_CHECKERS` (also the director) read every journal and attendance page;
 - parents and students never reach a journal: outsiders get 404, as for a missing id.
+Every right held through a guardian row lapses after the row's `expires_on`, if it has one.
 Superusers hold every right (Django's own rule for `has_perm`).
 """
 
@@ -20,27 +28,40 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import StaffRole
-from accounts.roles import Role
+from accounts.access import holds_role, is_signed_in
+from accounts.models import StaffRole, Student
+from accounts.roles import JOURNAL_CHECKERS, JOURNAL_CORRECTORS, SCHOOL_MANAGERS
 from journal.models import (
-    Absence,
-    FinalMark,
+    Enrolment,
+    HomeworkFile,
     Lesson,
     Mark,
+    School,
+    SchoolClass,
     SchoolClassUserObjectPermission,
+    SubjectUserObjectPermission,
     TeachingAssignment,
     TeachingAssignmentUserObjectPermission,
 )
+from journal.models.rights import (
+    CHECK_CLASS_JOURNALS,
+    CHECK_SUBJECT_JOURNALS,
+    CO_KEEP_JOURNAL,
+    INSPECT_JOURNAL,
+    KEEP_JOURNAL,
+    VIEW_CLASS_JOURNALS,
+    Grant,
+)
 
-KEEP_JOURNAL = "keep_journal"
-VIEW_CLASS_JOURNALS = "view_class_journals"
 READ_ONLY = "Журнал открыт только для просмотра."
+# Who keeps a journal (writes its marks, lessons, plan) through a guardian row.
+KEEPERS = (KEEP_JOURNAL, CO_KEEP_JOURNAL)
 
 
 @dataclass(frozen=True)
 class JournalRights:
     view: bool = False
-    keep: bool = False              # teacher of the journal (or substitute of the lesson)
+    keep: bool = False              # teacher or second teacher (or substitute of the lesson)
     correct: bool = False           # deputy director: corrects any record, also when locked
     absence_reasons: bool = False   # class teacher: absence kinds н/б/у and their reasons
     substitute: bool = False        # `keep` comes from substituting this one lesson
@@ -63,8 +84,20 @@ ALL_RIGHTS = JournalRights(view=True, keep=True, correct=True, absence_reasons=T
 NO_RIGHTS = JournalRights()
 
 
-def _is_outsider(user) -> bool:
-    return not (user.is_authenticated and user.is_active)
+def holds_right(rows: type[Grant], user, codenames: tuple[str, ...], on: OuterRef) -> Exists:
+    """Whether `user` holds one of the rights (guardian rows of the table `rows`), in force
+    today, on the object at `on`."""
+    return Exists(rows.objects.live().filter(user=user, permission__codename__in=codenames,
+                                             content_object_id=on))
+
+
+def _school_roles(user, school: OuterRef):
+    return StaffRole.objects.filter(user=user, school_id=school)
+
+
+# Any of them opens the journal for reading.
+_READING_FLAGS = ("_keeps", "_inspects", "_leads", "_checks_class", "_checks_subject",
+                  "_corrects", "_reads_all")
 
 
 def _right_flags(user, assignment: str = "") -> dict[str, Exists]:
@@ -73,45 +106,37 @@ def _right_flags(user, assignment: str = "") -> dict[str, Exists]:
     def ref(field: str) -> OuterRef:
         return OuterRef(assignment + field)
 
-    roles = StaffRole.objects.filter(user=user, school_id=ref("year__school_id"))
+    roles = _school_roles(user, ref("year__school_id"))
+    journal, school_class = TeachingAssignmentUserObjectPermission, SchoolClassUserObjectPermission
     return {
-        "_keeps": Exists(TeachingAssignmentUserObjectPermission.objects.filter(
-            user=user, permission__codename=KEEP_JOURNAL, content_object_id=ref("pk"))),
-        "_leads": Exists(SchoolClassUserObjectPermission.objects.filter(
-            user=user, permission__codename=VIEW_CLASS_JOURNALS,
-            content_object_id=ref("school_class_id"))),
-        "_corrects": Exists(roles.filter(role=Role.DEPUTY)),
-        "_reads_all": Exists(roles.filter(role=Role.DIRECTOR)),
+        "_keeps": holds_right(journal, user, KEEPERS, ref("pk")),
+        "_inspects": holds_right(journal, user, (INSPECT_JOURNAL,), ref("pk")),
+        "_leads": holds_right(school_class, user, (VIEW_CLASS_JOURNALS,), ref("school_class_id")),
+        "_checks_class": holds_right(school_class, user, (CHECK_CLASS_JOURNALS,),
+                                     ref("school_class_id")),
+        "_checks_subject": holds_right(SubjectUserObjectPermission, user,
+                                       (CHECK_SUBJECT_JOURNALS,), ref("subject_id")),
+        "_corrects": Exists(roles.filter(role__in=JOURNAL_CORRECTORS)),
+        "_reads_all": Exists(roles.filter(role__in=JOURNAL_CHECKERS)),
     }
 
 
 def _rights_from(obj) -> JournalRights:
     return JournalRights(
-        view=obj._keeps or obj._leads or obj._corrects or obj._reads_all,
+        view=any(getattr(obj, flag) for flag in _READING_FLAGS),
         keep=obj._keeps, correct=obj._corrects, absence_reasons=obj._leads,
     )
 
 
 def assignments_readable_by(user) -> QuerySet[TeachingAssignment]:
     """The journals a user may open."""
-    if _is_outsider(user):
+    if not is_signed_in(user):
         return TeachingAssignment.objects.none()
     if user.is_superuser:
         return TeachingAssignment.objects.all()
     flags = _right_flags(user)
     return TeachingAssignment.objects.filter(
-        flags["_keeps"] | flags["_leads"] | flags["_corrects"] | flags["_reads_all"])
-
-
-def lessons_writable_by(user) -> QuerySet[Lesson]:
-    """Lessons a user may fill in: of the journals they keep or correct, and those they
-    substitute."""
-    if _is_outsider(user):
-        return Lesson.objects.none()
-    if user.is_superuser:
-        return Lesson.objects.all()
-    flags = _right_flags(user, "assignment__")
-    return Lesson.objects.filter(flags["_keeps"] | flags["_corrects"] | Q(substitute=user))
+        Q(*(flags[flag] for flag in _READING_FLAGS), _connector=Q.OR))
 
 
 def _assignment_with_rights(user, assignment_id, *, lock: bool = False
@@ -121,7 +146,7 @@ def _assignment_with_rights(user, assignment_id, *, lock: bool = False
         base = base.select_for_update(of=("self",))
     base = base.select_related(
         "year__school", "subject", "school_class", "subgroup", "teacher")
-    if _is_outsider(user):
+    if not is_signed_in(user):
         return None, NO_RIGHTS
     if user.is_superuser:
         assignment = base.filter(pk=assignment_id).first()
@@ -135,7 +160,7 @@ def _lesson_with_rights(user, lessons: QuerySet[Lesson], lesson_id) -> tuple[Les
     lessons = lessons.select_related("assignment__year__school", "assignment__subject",
                                      "assignment__school_class", "assignment__subgroup",
                                      "assignment__teacher", "assessment_type", "substitute")
-    if _is_outsider(user):
+    if not is_signed_in(user):
         return None, NO_RIGHTS
     if user.is_superuser:
         return lessons.filter(pk=lesson_id).first(), ALL_RIGHTS
@@ -181,31 +206,6 @@ def access_mark(user, mark_id, *, write: bool = False) -> tuple[Mark, JournalRig
     return mark, rights
 
 
-def access_absence(user, absence_id, *, write: bool = False) -> tuple[Absence, JournalRights]:
-    """`write` here means the right to change the absence, which the class teacher also has."""
-    absence = Absence.objects.filter(pk=absence_id).only("pk", "lesson_id").first()
-    if absence is None:
-        raise Http404("Запись о пропуске не найдена.")
-    lesson, rights = access_lesson(user, absence.lesson_id)
-    if write and not rights.may_set_absence_reasons:
-        raise PermissionDenied(READ_ONLY)
-    absence = Absence.objects.select_related("student__user").get(pk=absence.pk)
-    absence.lesson = lesson
-    return absence, rights
-
-
-def access_final_mark(user, final_mark_id, *, write: bool = False
-                      ) -> tuple[FinalMark, JournalRights]:
-    final_mark = FinalMark.objects.filter(pk=final_mark_id).only("pk", "assignment_id").first()
-    if final_mark is None:
-        raise Http404("Итоговая отметка не найдена.")
-    assignment, rights = access_assignment(user, final_mark.assignment_id, write=write)
-    final_mark = FinalMark.objects.select_related("student__user", "period").get(
-        pk=final_mark.pk)
-    final_mark.assignment = assignment
-    return final_mark, rights
-
-
 def lesson_for_write(user, lesson_id) -> tuple[Lesson | None, JournalRights]:
     """The lesson locked for the rest of the transaction, and the user's rights on it: one
     query. For services; None when the lesson no longer exists."""
@@ -216,3 +216,125 @@ def assignment_for_write(user, assignment_id) -> tuple[TeachingAssignment | None
     """The assignment locked for the rest of the transaction (school, class, subject loaded)
     and the user's rights on it. For services; None when it no longer exists."""
     return _assignment_with_rights(user, assignment_id, lock=True)
+
+
+# A class's attendance page ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClassRights:
+    view: bool = False
+    leads: bool = False      # class teacher: sets absence kinds н/б/у and documents
+    corrects: bool = False   # deputy director: may correct too, giving a reason
+    school_wide: bool = False  # reads every class of the school (`JOURNAL_CHECKERS`)
+
+    @property
+    def may_set_reasons(self) -> bool:
+        return self.leads or self.corrects
+
+    @property
+    def sees_families(self) -> bool:
+        """The families' sign-ins (diary): not for a checker of chosen classes, who checks
+        journals only."""
+        return self.leads or self.corrects or self.school_wide
+
+
+def classes_with_rights(user) -> QuerySet[SchoolClass]:
+    """Classes annotated with what `user` may do on their attendance page (`ClassRights`):
+    the class teacher and the school's journal correctors change it; a checker of the class
+    and the school's journal checkers read it."""
+    roles = _school_roles(user, OuterRef("year__school_id"))
+    return SchoolClass.objects.annotate(
+        _leads=holds_right(SchoolClassUserObjectPermission, user, (VIEW_CLASS_JOURNALS,),
+                      OuterRef("pk")),
+        _checks=holds_right(SchoolClassUserObjectPermission, user, (CHECK_CLASS_JOURNALS,),
+                       OuterRef("pk")),
+        _corrects=Exists(roles.filter(role__in=JOURNAL_CORRECTORS)),
+        _reads_all=Exists(roles.filter(role__in=JOURNAL_CHECKERS)),
+    )
+
+
+_CLASS_READING = Q(_leads=True) | Q(_checks=True) | Q(_corrects=True) | Q(_reads_all=True)
+
+
+def access_class(user, class_id) -> tuple[SchoolClass, ClassRights]:
+    """The class (year, school and class teacher loaded) and what the user may do on its
+    attendance page; 404 for anyone else. One query."""
+    if not is_signed_in(user):
+        raise Http404("Класс не найден.")
+    base = SchoolClass.objects.select_related("year__school", "class_teacher")
+    if user.is_superuser:
+        school_class = base.filter(pk=class_id).first()
+        rights = ClassRights(view=True, leads=True, corrects=True, school_wide=True)
+    else:
+        school_class = (classes_with_rights(user).select_related("year__school", "class_teacher")
+                        .filter(_CLASS_READING, pk=class_id).first())
+        rights = ClassRights() if school_class is None else ClassRights(
+            view=True, leads=school_class._leads, corrects=school_class._corrects,
+            school_wide=school_class._reads_all)
+    if school_class is None:
+        raise Http404("Класс не найден.")
+    return school_class, rights
+
+
+def other_classes(user, school_class: SchoolClass) -> list[SchoolClass]:
+    """The classes of the same year whose attendance the user may also open (for switching)."""
+    classes = SchoolClass.objects.filter(year_id=school_class.year_id).order_by("grade", "letter")
+    if user.is_superuser:
+        return list(classes)
+    return list(classes_with_rights(user).filter(_CLASS_READING, year_id=school_class.year_id)
+                .order_by("grade", "letter"))
+
+
+# Homework files, substitutions, the checks pages ----------------------------------------
+
+def files_readable_by(user) -> QuerySet[HomeworkFile]:
+    """Files a user may download: those of the journals they read, of the lessons they
+    substitute, and of the lessons of their own (or their children's) class or subgroup on
+    the lesson's day. The diary uses the same rule."""
+    files = HomeworkFile.objects.all()
+    if not is_signed_in(user):
+        return files.none()
+    if user.is_superuser:
+        return files
+    lesson = "homework__lesson__"
+    family = Student.objects.filter(Q(user=user) | Q(parent_links__parent__user=user))
+    enrolled = Enrolment.objects.active_on(OuterRef(lesson + "date")).filter(
+        student__in=family, school_class_id=OuterRef(lesson + "assignment__school_class_id"))
+    return files.filter(
+        Q(**{lesson + "assignment__in": assignments_readable_by(user)})
+        | Q(**{lesson + "substitute": user})
+        | (Q(**{lesson + "assignment__subgroup__isnull": True}) & Exists(enrolled))
+        | Exists(enrolled.filter(student__subgroups=OuterRef(lesson + "assignment__subgroup_id")))
+    )
+
+
+def may_assign_substitutes(user, school_id: int) -> bool:
+    """The deputy director and the administrator of the school record substitutions."""
+    return holds_role(user, school_id, SCHOOL_MANAGERS)
+
+
+def access_lesson_for_substitution(user, lesson_id: int) -> tuple[Lesson, JournalRights]:
+    """The lesson and the user's rights on it. The administrator reads no journals but records
+    substitutions: they get the lesson with no rights, for the substitution page only."""
+    try:
+        return access_lesson(user, lesson_id)
+    except Http404:
+        lesson = (Lesson.objects.select_related("assignment__year__school", "assignment__subject",
+                                                "assignment__school_class",
+                                                "assignment__subgroup", "assignment__teacher",
+                                                "substitute")
+                  .filter(pk=lesson_id).first())
+        if lesson is not None and may_assign_substitutes(user, lesson.assignment.year.school_id):
+            return lesson, NO_RIGHTS
+        raise
+
+
+def school_checked_by(user) -> School | None:
+    """The school whose journals `user` checks (deputy director or director), else None."""
+    if not is_signed_in(user):
+        return None
+    schools = School.objects.order_by("pk")
+    if user.is_superuser:
+        return schools.first()
+    return schools.filter(Exists(StaffRole.objects.filter(
+        user=user, school_id=OuterRef("pk"), role__in=JOURNAL_CHECKERS))).first()

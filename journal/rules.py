@@ -24,9 +24,29 @@ ABSENCE_LABELS = {"absent": "н", "ill": "б", "excused": "у", "late": "оп"}
 MISSED_LESSON = frozenset({"absent", "ill", "excused"})
 
 _SYNONYMS = {"зачёт": "зач", "зачет": "зач", "незачёт": "незач", "незачет": "незач"}
-# "оп 10" is one token (late ten minutes); a mark for a late student goes first: "5 оп".
-_TOKEN = re.compile(r"оп\s+\d+(?=$|[\s/,;])|[^\s/,;]+")
-_LATE = re.compile(r"оп\s*(\d*)")
+# Entries in a cell are separated by spaces or by one "/" ("5/4", "5 б"); "оп 10" is one entry.
+_SEPARATOR = re.compile(r"\s*/\s*|\s+")
+_LATE_WITH_SPACE = re.compile(r"оп\s+(\d+)")
+_LATE = re.compile(r"оп(\d*)")
+# How much of a refused value a message repeats.
+ECHO_LENGTH = 20
+
+
+def grade_gets_marks(grade: int) -> bool:
+    """Grade 1 gets no marks of any kind and no homework section [001 §9.1, 004 §5.5]."""
+    return grade > 1
+
+
+NO_MARKS_IN_GRADE_1 = "В 1 классе отметки не ставятся."
+NO_HOMEWORK_IN_GRADE_1 = "В 1 классе домашние задания не задаются."
+
+
+def echo(value: object) -> str:
+    """A value the user typed, quoted for a message and cut to a readable length."""
+    text = " ".join(str(value).split())
+    if len(text) > ECHO_LENGTH:
+        text = text[:ECHO_LENGTH - 1] + "…"
+    return f"„{text}“"
 
 
 class JournalError(Exception):
@@ -97,7 +117,7 @@ def check_mark_value(value: str | int, *, elective: bool = False) -> str:
             return token
         raise JournalError(f"„{token}“ ставится только на элективных курсах (зачёт/незачёт). "
                            f"Допустимы {allowed_entries()}.")
-    raise JournalError(f"„{value}“ — такой отметки нет в шкале школы: допустимы "
+    raise JournalError(f"{echo(value)} — такой отметки нет в шкале школы: допустимы "
                        f"{allowed_entries(elective=elective)}.")
 
 
@@ -112,7 +132,11 @@ def parse_cell(text: str, *, elective: bool = False,
     marks: list[str] = []
     absence: str | None = None
     minutes: int | None = None
-    for token in _TOKEN.findall(text):
+    tokens = _SEPARATOR.split(_LATE_WITH_SPACE.sub(r"оп\1", text)) if text else []
+    if "" in tokens:
+        raise JournalError(f"Запись {echo(text)} не закончена или в ней лишний знак: "
+                           f"отметки разделяются пробелом или одной «/», например 5/4.")
+    for token in tokens:
         late = _LATE.fullmatch(token)
         if token in ABSENCE_TOKENS or late:
             if absence is not None:
@@ -144,7 +168,7 @@ def parse_final_mark(text: str, *, elective: bool = False) -> str:
         return check_mark_value(token, elective=elective)
     except JournalError:
         marks = [*SCALE, *PASS_FAIL] if elective else list(SCALE)
-        raise JournalError(f"„{text.strip()}“ — такой итоговой отметки нет: допустимы "
+        raise JournalError(f"{echo(text.strip())} — такой итоговой отметки нет: допустимы "
                            f"{', '.join(marks)}, н/а.") from None
 
 
@@ -161,6 +185,27 @@ def cell_text(marks: list[str] | tuple[str, ...], absence: str | None = None,
 
 # Deadlines: each record is due a number of days (a school setting) after its date. Late entries
 # are accepted and flagged with how many days late they are.
+
+def homework_deadline(school, day: dt.date, due: dt.date | None,
+                      classes_end: dt.time | None) -> dt.datetime:
+    """Homework: on the day of the lesson (or the school's grace days); set the day before it
+    is due, within the school's hours after the class's last lesson that day [003 §2.2.2].
+    A naive local date-time: compare it with `timezone.localtime()` made naive."""
+    end_of_day = dt.datetime.combine(day + dt.timedelta(days=school.homework_entry_days),
+                                     dt.time.max)
+    if due is not None and due - day == dt.timedelta(days=1) and classes_end is not None:
+        after_classes = dt.datetime.combine(day, classes_end) + dt.timedelta(
+            hours=school.homework_hours_after_classes)
+        return min(end_of_day, after_classes)
+    return end_of_day
+
+
+def days_late_at(deadline: dt.datetime, now: dt.datetime) -> int:
+    """Whole days past a deadline, any part of a day counting as one."""
+    if now <= deadline:
+        return 0
+    return max(1, -(-(now - deadline) // dt.timedelta(days=1)))
+
 
 def lesson_record_deadline(school, day: dt.date) -> dt.date:
     """Topic, held flag, absences and homework: on the day, or the school's grace days."""

@@ -25,7 +25,7 @@ from journal.models import (
     TeachingAssignment,
     TimetableSlot,
 )
-from journal.services.rights import grant_class_rights, grant_journal_rights
+from journal.services.rights import sync_class_rights, sync_journal_rights
 
 PASSWORD = "Проверка-2026"
 YEAR_START = dt.date(2026, 9, 1)
@@ -61,6 +61,22 @@ def make_student(school: School, login: str, last: str, first: str, school_class
     return student
 
 
+def make_staff(school: School, login: str, last: str, first: str, patronymic: str = "",
+               role: str = Role.TEACHER) -> User:
+    user = make_user(login, last, first, patronymic)
+    StaffRole.objects.create(user=user, school=school, role=role)
+    return user
+
+
+def make_parent(login: str, last: str, first: str, patronymic: str, children, *,
+                relation: str = "mother", phone: str = "", **extra) -> User:
+    user = make_user(login, last, first, patronymic, **extra)
+    parent = Parent.objects.create(user=user, phone=phone)
+    for child in children:
+        ParentStudent.objects.create(parent=parent, student=child, relation=relation)
+    return user
+
+
 @dataclass
 class SmallSchool:
     school: School
@@ -80,8 +96,10 @@ class SmallSchool:
     reading_1a: TeachingAssignment
 
 
-@pytest.fixture
-def school(db) -> School:
+# Builders for the fixtures below, and for modules that build the school once (the rights
+# matrix) ------------------------------------------------------------------------------------
+
+def make_school() -> School:
     school = School.objects.create(name="Муниципальное бюджетное общеобразовательное учреждение "
                                         "«Средняя школа № 7»", short_name="Школа № 7")
     for number, (start, end) in enumerate([(dt.time(8, 30), dt.time(9, 15)),
@@ -95,8 +113,7 @@ def school(db) -> School:
     return school
 
 
-@pytest.fixture
-def year(school) -> AcademicYear:
+def make_year(school: School) -> AcademicYear:
     year = AcademicYear.objects.create(school=school, name="2026/2027", starts_on=YEAR_START,
                                        ends_on=YEAR_END, is_current=True)
     quarters = [(dt.date(2026, 9, 1), dt.date(2026, 10, 24)),
@@ -116,56 +133,16 @@ def year(school) -> AcademicYear:
     return year
 
 
-@pytest.fixture
-def teacher(school) -> User:
-    user = make_user("matveeva", "Матвеева", "Ольга", "Игоревна")
-    StaffRole.objects.create(user=user, school=school, role=Role.TEACHER)
-    return user
-
-
-@pytest.fixture
-def substitute(school) -> User:
-    user = make_user("zamenin", "Заменин", "Пётр", "Сергеевич")
-    StaffRole.objects.create(user=user, school=school, role=Role.TEACHER)
-    return user
-
-
-@pytest.fixture
-def class_teacher(school) -> User:
-    user = make_user("klassnaya", "Руднева", "Анна", "Павловна")
-    StaffRole.objects.create(user=user, school=school, role=Role.TEACHER)
-    return user
-
-
-@pytest.fixture
-def deputy(school) -> User:
-    user = make_user("zavuch", "Завьялова", "Елена", "Викторовна")
-    StaffRole.objects.create(user=user, school=school, role=Role.DEPUTY)
-    return user
-
-
-@pytest.fixture
-def administrator(school) -> User:
-    user = make_user("admin", "Админов", "Игорь", "Николаевич")
-    StaffRole.objects.create(user=user, school=school, role=Role.ADMINISTRATOR)
-    return user
-
-
-@pytest.fixture
-def director(school) -> User:
-    user = make_user("director", "Директорова", "Марина", "Львовна")
-    StaffRole.objects.create(user=user, school=school, role=Role.DIRECTOR)
-    return user
-
-
-@pytest.fixture
-def small_school(school, year, teacher, class_teacher) -> SmallSchool:
+def make_small_school(school: School, year: AcademicYear, teacher: User,
+                      class_teacher: User) -> SmallSchool:
+    """Classes 1А, 5А (led by `class_teacher`), 5Б, 10А and six journals: `teacher` keeps maths
+    and the 1st English group in 5А, Иванов (no staff role) maths in 5Б and the 2nd group."""
     class_1a = SchoolClass.objects.create(year=year, grade=1, letter="А")
     class_5a = SchoolClass.objects.create(year=year, grade=5, letter="А",
                                           class_teacher=class_teacher)
     class_5b = SchoolClass.objects.create(year=year, grade=5, letter="Б")
     class_10a = SchoolClass.objects.create(year=year, grade=10, letter="А")
-    grant_class_rights(class_5a)
+    sync_class_rights(class_5a)
     maths = Subject.objects.create(school=school, name="Математика", order=1)
     russian = Subject.objects.create(school=school, name="Русский язык", order=2)
     english = Subject.objects.create(school=school, name="Английский язык", order=3)
@@ -178,7 +155,7 @@ def small_school(school, year, teacher, class_teacher) -> SmallSchool:
         assignment = TeachingAssignment.objects.create(year=year, teacher=who, subject=subject,
                                                        school_class=school_class,
                                                        subgroup=subgroup)
-        grant_journal_rights(assignment)
+        sync_journal_rights(assignment)
         return assignment
 
     return SmallSchool(
@@ -193,8 +170,8 @@ def small_school(school, year, teacher, class_teacher) -> SmallSchool:
     )
 
 
-@pytest.fixture
-def children(small_school) -> tuple[Student, Student]:
+def make_children(small_school: SmallSchool) -> tuple[Student, Student]:
+    """Василий in 5А and his sister Мария in 1А."""
     first = make_student(small_school.school, "vasya", "Петров", "Василий",
                          small_school.class_5a)
     second = make_student(small_school.school, "masha", "Петрова", "Мария", small_school.class_1a,
@@ -202,13 +179,62 @@ def children(small_school) -> tuple[Student, Student]:
     return first, second
 
 
+# The cast ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def school(db) -> School:
+    return make_school()
+
+
+@pytest.fixture
+def year(school) -> AcademicYear:
+    return make_year(school)
+
+
+@pytest.fixture
+def teacher(school) -> User:
+    return make_staff(school, "matveeva", "Матвеева", "Ольга", "Игоревна")
+
+
+@pytest.fixture
+def substitute(school) -> User:
+    return make_staff(school, "zamenin", "Заменин", "Пётр", "Сергеевич")
+
+
+@pytest.fixture
+def class_teacher(school) -> User:
+    return make_staff(school, "klassnaya", "Руднева", "Анна", "Павловна")
+
+
+@pytest.fixture
+def deputy(school) -> User:
+    return make_staff(school, "zavuch", "Завьялова", "Елена", "Викторовна", role=Role.DEPUTY)
+
+
+@pytest.fixture
+def administrator(school) -> User:
+    return make_staff(school, "admin", "Админов", "Игорь", "Николаевич", role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def director(school) -> User:
+    return make_staff(school, "director", "Директорова", "Марина", "Львовна", role=Role.DIRECTOR)
+
+
+@pytest.fixture
+def small_school(school, year, teacher, class_teacher) -> SmallSchool:
+    return make_small_school(school, year, teacher, class_teacher)
+
+
+@pytest.fixture
+def children(small_school) -> tuple[Student, Student]:
+    return make_children(small_school)
+
+
 @pytest.fixture
 def parent(children) -> User:
-    user = make_user("petrova", "Петрова", "Наталья", "Андреевна", email="petrova@example.ru")
-    parent = Parent.objects.create(user=user, phone="+7 900 111-22-33")
-    for child in children:
-        ParentStudent.objects.create(parent=parent, student=child, relation="mother")
-    return user
+    return make_parent("petrova", "Петрова", "Наталья", "Андреевна", children,
+                       email="petrova@example.ru", phone="+7 900 111-22-33")
 
 
 @pytest.fixture
@@ -218,10 +244,8 @@ def outsider_child(small_school) -> Student:
 
 @pytest.fixture
 def outsider_parent(outsider_child) -> User:
-    user = make_user("sidorov", "Сидоров", "Олег", "Иванович")
-    parent = Parent.objects.create(user=user)
-    ParentStudent.objects.create(parent=parent, student=outsider_child, relation="father")
-    return user
+    return make_parent("sidorov", "Сидоров", "Олег", "Иванович", [outsider_child],
+                       relation="father")
 
 
 @pytest.fixture

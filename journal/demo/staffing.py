@@ -10,7 +10,7 @@ from journal.demo.curriculum import GROUP_NAMES, SUBJECTS, is_split, speciality
 from journal.demo.people import Pupils, Staffroom, Teacher
 from journal.demo.school import DemoSchool
 from journal.models import SchoolClass, Subgroup, TeachingAssignment
-from journal.services.rights import grant_class_rights, grant_journal_rights
+from journal.services.rights import sync_class_rights, sync_journal_rights
 
 
 @dataclass
@@ -160,7 +160,7 @@ def assign_teaching(demo: DemoSchool, staff: Staffroom, pupils: Pupils) -> Staff
     _choose_class_teachers(demo, staff, by_class)
 
     for journal in journals:
-        grant_journal_rights(journal.assignment)
+        sync_journal_rights(journal.assignment)
     for school_class in demo.classes:
-        grant_class_rights(school_class)
+        sync_class_rights(school_class)
     return Staffing(journals=journals, by_class=dict(by_class))

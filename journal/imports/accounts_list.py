@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ejournal.spreadsheets import xlsx_text
 from journal.imports.base import NewAccount
 
 HEADERS = [("ФИО", 36), ("Кто", 14), ("Класс, роли или дети", 40), ("Логин", 20),
@@ -28,8 +29,8 @@ def accounts_workbook(accounts: Iterable[NewAccount]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for account in accounts:
-        sheet.append([account.full_name, account.who, account.detail, account.login,
-                      account.password])
+        sheet.append([xlsx_text(WriteOnlyCell(sheet, value=value)) for value in (
+            account.full_name, account.who, account.detail, account.login, account.password)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -61,7 +61,7 @@ class Row:
     values: dict[str, Any]
 
     def text(self, header: str) -> str:
-        return cell_text(self.values.get(header))
+        return sheet_text(self.values.get(header))
 
     def raw(self, header: str) -> Any:
         return self.values.get(header)
@@ -133,7 +133,7 @@ class Sheet:
 
 
 def _normalise_header(value: Any) -> str:
-    return re.sub(r"[\s\-–—:.*_]+", "", cell_text(value)).casefold().replace("ё", "е")
+    return re.sub(r"[\s\-–—:.*_]+", "", sheet_text(value)).casefold().replace("ё", "е")
 
 
 def _check_upload(upload: IO[bytes]) -> None:
@@ -220,7 +220,7 @@ def _read_rows(worksheet, title: str) -> list[tuple[int, tuple]]:
     """The non-empty rows with their numbers; the first one is the header row."""
     rows = []
     for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        if not any(cell_text(v) for v in values):
+        if not any(sheet_text(v) for v in values):
             continue
         rows.append((number, values))
         if len(rows) > MAX_ROWS + 1:
@@ -234,7 +234,7 @@ def _match_headers(header_row: tuple, columns: list[Column], title: str) -> dict
     positions: dict[str, int] = {}
     unknown: list[str] = []
     for index, value in enumerate(header_row):
-        text = cell_text(value)
+        text = sheet_text(value)
         if not text:
             continue
         column = by_key.get(_normalise_header(text))
@@ -256,13 +256,13 @@ def _match_headers(header_row: tuple, columns: list[Column], title: str) -> dict
 
 
 def _row_key(values: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(cell_text(v).casefold() for v in values)
+    return tuple(sheet_text(v).casefold() for v in values)
 
 
 # Cell values -------------------------------------------------------------------------------
 
 
-def cell_text(value: Any) -> str:
+def sheet_text(value: Any) -> str:
     """A cell as the text a person sees in it (numbers without a trailing .0, dates as ДД.ММ.ГГГГ)."""
     if value is None:
         return ""
@@ -281,7 +281,7 @@ def cell_date(value: Any) -> dt.date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
         return from_excel(value).date()  # a date cell that lost its date format
-    text = cell_text(value)
+    text = sheet_text(value)
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
@@ -291,13 +291,13 @@ def cell_date(value: Any) -> dt.date:
 
 
 def cell_decimal(value: Any) -> Decimal:
-    text = cell_text(value).replace(",", ".").replace(" ", "")
+    text = sheet_text(value).replace(",", ".").replace(" ", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"«{cell_text(value)}» — не число") from None
+        raise ValueError(f"«{sheet_text(value)}» — не число") from None
     if not number.is_finite():
-        raise ValueError(f"«{cell_text(value)}» — не число")
+        raise ValueError(f"«{sheet_text(value)}» — не число")
     return number
 
 

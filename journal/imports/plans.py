@@ -16,6 +16,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from ejournal.spreadsheets import csv_value, from_csv_value, xlsx_text
 from journal.imports.base import (
     _OLE_MAGIC,
     _ZIP_MAGIC,
@@ -31,8 +32,8 @@ from journal.imports.base import (
     _normalise_header,
     cell_date,
     cell_decimal,
-    cell_text,
     read_sheet,
+    sheet_text,
 )
 from journal.models import PlanItem, TeachingAssignment
 from journal.rules import JournalError
@@ -109,7 +110,7 @@ def template_xlsx(assignment: TeachingAssignment) -> bytes:
     rows, is_example = _template_rows(assignment)
     for number, values in enumerate(rows, start=2):
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=number, column=index, value=value)
+            cell = xlsx_text(sheet.cell(row=number, column=index, value=value))
             if index == len(COLUMNS):
                 cell.number_format = "DD.MM.YYYY"
             if is_example:
@@ -133,7 +134,7 @@ def template_csv(assignment: TeachingAssignment) -> bytes:
     writer.writerow(HEADERS)
     rows, _ = _template_rows(assignment)
     for values in rows:
-        writer.writerow([cell_text(v) for v in values])
+        writer.writerow([csv_value(sheet_text(v)) for v in values])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -202,12 +203,13 @@ def read_csv(upload: IO[bytes], example: Iterable[Any]) -> Sheet:
         raise FileProblem("В первой строке файла нет обязательных столбцов: "
                           + ", ".join(f"«{h}»" for h in missing)
                           + ". Названия столбцов должны совпадать с шаблоном.")
-    example_key = tuple(cell_text(v).casefold() for v in example)
+    example_key = tuple(sheet_text(v).casefold() for v in example)
     sheet = Sheet(title=SHEET, headers=[h for h in HEADERS if h in positions], rows=[])
     for number, values in raw_rows[1:]:
-        cells = {h: values[i] if i < len(values) else None for h, i in positions.items()}
+        cells = {h: from_csv_value(values[i]) if i < len(values) else None
+                 for h, i in positions.items()}
         if number == header_number + 1 and \
-                tuple(cell_text(cells.get(h)).casefold() for h in HEADERS) == example_key:
+                tuple(sheet_text(cells.get(h)).casefold() for h in HEADERS) == example_key:
             sheet.skipped_example = number
             continue
         sheet.rows.append(Row(number=number, values=cells))

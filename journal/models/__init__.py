@@ -6,19 +6,21 @@ from journal.models.classes import (
     Subject,
     TeachingAssignment,
 )
-from journal.models.history import ChangeRecord
+from journal.models.history import ChangeRecord, SaveReceipt
 from journal.models.lessons import (
     Absence,
     AssessmentType,
     FinalMark,
     Homework,
     HomeworkFile,
+    JournalRecord,
     Lesson,
     Mark,
 )
 from journal.models.plans import PlanItem, ThematicPlan
 from journal.models.rights import (
     SchoolClassUserObjectPermission,
+    SubjectUserObjectPermission,
     TeachingAssignmentUserObjectPermission,
 )
 from journal.models.school import AcademicYear, BellSchedule, Holiday, School, StudyPeriod
@@ -37,15 +39,18 @@ __all__ = [
     "Holiday",
     "Homework",
     "HomeworkFile",
+    "JournalRecord",
     "Lesson",
     "Mark",
     "PlanItem",
+    "SaveReceipt",
     "School",
     "SchoolClass",
     "SchoolClassUserObjectPermission",
     "StudyPeriod",
     "Subgroup",
     "Subject",
+    "SubjectUserObjectPermission",
     "TeachingAssignment",
     "TeachingAssignmentUserObjectPermission",
     "ThematicPlan",

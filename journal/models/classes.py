@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from journal.models.school import GRADE_VALIDATORS, AcademicYear, School
+from journal.rules import grade_gets_marks
 
 
 class SchoolClass(models.Model):
@@ -30,7 +32,8 @@ class SchoolClass(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "grade", "letter"], name="unique_class"),
         ]
-        permissions = [("view_class_journals", "Просматривать все журналы класса")]
+        permissions = [("view_class_journals", "Просматривать все журналы класса"),
+                       ("check_class_journals", "Проверять журналы класса")]
 
     def __str__(self) -> str:
         return f"{self.grade}{self.letter}"
@@ -38,6 +41,30 @@ class SchoolClass(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.letter = self.letter.strip().upper()
         super().save(*args, **kwargs)
+
+    @property
+    def gets_marks(self) -> bool:
+        """Marks, term marks and homework: not in grade 1 (`journal.rules.grade_gets_marks`)."""
+        return grade_gets_marks(self.grade)
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    """Who is in a class: the one spelling of "enrolled on a day", "over a range" and "now".
+
+    `day`, `start` and `end` may be dates or expressions (an `OuterRef("date")` of a lesson).
+    """
+
+    def active_on(self, day) -> EnrolmentQuerySet:
+        return self.overlapping(day, day)
+
+    def overlapping(self, start, end) -> EnrolmentQuerySet:
+        """Enrolled at some time between start and end (both included)."""
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gte=start),
+                           enrolled_on__lte=end)
+
+    def current(self) -> EnrolmentQuerySet:
+        """Enrolled today in a class of the current year."""
+        return self.active_on(timezone.localdate()).filter(school_class__year__is_current=True)
 
 
 class Enrolment(models.Model):
@@ -51,6 +78,8 @@ class Enrolment(models.Model):
     left_on = models.DateField("выбыл", null=True, blank=True)
     order_number = models.CharField("номер приказа", max_length=30, blank=True)
     order_date = models.DateField("дата приказа", null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "зачисление в класс"
@@ -68,18 +97,16 @@ class Enrolment(models.Model):
         year = self.school_class.year
         if not year.contains(self.enrolled_on):
             raise ValidationError({"enrolled_on": "Дата зачисления вне учебного года класса."})
-        far_future = dt.date.max
-        others = Enrolment.objects.filter(
-            student_id=self.student_id, school_class__year_id=year.pk
-        ).exclude(pk=self.pk).select_related("school_class")
-        for other in others:
-            if self.enrolled_on <= (other.left_on or far_future) and \
-                    other.enrolled_on <= (self.left_on or far_future):
-                raise ValidationError(
-                    f"{self.student} уже числится в {other.school_class} классе в этом учебном году "
-                    f"(с {other.enrolled_on:%d.%m.%Y}). Сначала оформите выбытие.")
+        other = (Enrolment.objects.overlapping(self.enrolled_on, self.left_on or dt.date.max)
+                 .filter(student_id=self.student_id, school_class__year_id=year.pk)
+                 .exclude(pk=self.pk).select_related("school_class").first())
+        if other is not None:
+            raise ValidationError(
+                f"{self.student} уже числится в {other.school_class} классе в этом учебном году "
+                f"(с {other.enrolled_on:%d.%m.%Y}). Сначала оформите выбытие.")
 
     def is_active_on(self, day: dt.date) -> bool:
+        """`EnrolmentQuerySet.active_on` for a row already loaded."""
         return self.enrolled_on <= day and (self.left_on is None or day <= self.left_on)
 
 
@@ -98,6 +125,7 @@ class Subject(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="unique_subject_name"),
         ]
+        permissions = [("check_subject_journals", "Проверять журналы по предмету")]
 
     def __str__(self) -> str:
         return self.name
@@ -192,7 +220,9 @@ class TeachingAssignment(models.Model):
             models.UniqueConstraint(fields=["subgroup"], condition=models.Q(subgroup__isnull=False),
                                     name="one_journal_per_subgroup"),
         ]
-        permissions = [("keep_journal", "Вести журнал")]
+        permissions = [("keep_journal", "Вести журнал"),
+                       ("co_keep_journal", "Вести журнал вторым учителем"),
+                       ("inspect_journal", "Просматривать журнал до указанной даты")]
 
     def __str__(self) -> str:
         group = f" ({self.subgroup.name})" if self.subgroup_id else ""

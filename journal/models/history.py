@@ -19,6 +19,7 @@ class ChangeRecord(models.Model):
         MARK = "mark", "отметка"
         ABSENCE = "absence", "пропуск"
         FINAL_MARK = "final_mark", "итоговая отметка"
+        ACCESS = "access", "право доступа"
 
     at = models.DateTimeField("когда", default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
@@ -27,7 +28,8 @@ class ChangeRecord(models.Model):
     entity = models.CharField("что", max_length=12, choices=Entity.choices)
     entity_id = models.BigIntegerField("номер записи")
     # Plain ids, not foreign keys: the history outlives the rows it describes.
-    assignment_id = models.BigIntegerField("нагрузка", db_index=True)
+    # None for a right on a class or a subject.
+    assignment_id = models.BigIntegerField("нагрузка", db_index=True, null=True)
     lesson_id = models.BigIntegerField("урок", null=True)
     student_id = models.BigIntegerField("обучающийся", null=True)
     old = models.JSONField("было", null=True)
@@ -68,7 +70,10 @@ _FIELD_LABELS = {
     "assessment_type_id": "вид контроля", "substitute_id": "замена", "due_lesson_id": "к уроку",
     "period_id": "период", "recommended": "рекомендуемая", "document": "документ",
     "plan_item_id": "пункт КТП", "files": "файлы",
+    "right": "право", "user": "кому", "object": "на что", "expires_on": "действует по",
 }
+# Ids kept for machines (a right's holder and object), not shown to people.
+_HIDDEN = frozenset({"is_extra", "codename", "user_id", "object_id", "model"})
 _KIND_LABELS = {"absent": "н", "ill": "б", "excused": "у", "late": "оп",
                 "period": "за период", "year": "годовая", "exam": "экзамен", "final": "итоговая"}
 
@@ -79,7 +84,7 @@ def describe_values(values: dict | None) -> str:
         return ""
     parts = []
     for name, value in values.items():
-        if value in (None, "", False) or name in ("is_extra",):
+        if value in (None, "", False) or name in _HIDDEN:
             continue
         label = _FIELD_LABELS.get(name, name)
         if value is True:
@@ -89,3 +94,23 @@ def describe_values(values: dict | None) -> str:
         else:
             parts.append(f"{label}: {value}")
     return "; ".join(parts)
+
+
+class SaveReceipt(models.Model):
+    """A save the journal grid made, under the key the page sent with it. Written in the
+    save's own transaction, so it exists exactly when the save committed: a retry of the same
+    save (its answer was lost on the way) is answered from the journal as it is, instead of
+    being refused as somebody else's change. Kept for a day (`journal.tasks`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "квитанция сохранения"
+        verbose_name_plural = "квитанции сохранений"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_save_key")]
+
+    def __str__(self) -> str:
+        return self.key

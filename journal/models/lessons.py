@@ -39,7 +39,24 @@ class AssessmentType(models.Model):
         return f"{self.name} (вес {self.weight.normalize()})"
 
 
-class Lesson(models.Model):
+class JournalRecord(models.Model):
+    """What every journal record carries: who wrote it last, how many days past its deadline,
+    and a version that a save compares so that nobody overwrites a change they did not see.
+    `journal.services.records.save_record` is the one place that sets them."""
+
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="кто записал")
+    late_days = models.PositiveSmallIntegerField(
+        "записано позже срока на, дней", default=0,
+        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Lesson(JournalRecord):
     assignment = models.ForeignKey(TeachingAssignment, on_delete=models.CASCADE,
                                    related_name="lessons", verbose_name="нагрузка")
     date = models.DateField("дата")
@@ -57,14 +74,7 @@ class Lesson(models.Model):
     room = models.CharField("кабинет", max_length=20, blank=True)
     plan_item = models.ForeignKey("journal.PlanItem", on_delete=models.SET_NULL, null=True,
                                   blank=True, related_name="lessons", verbose_name="пункт КТП")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name="кто записал")
-    late_days = models.PositiveSmallIntegerField(
-        "записано позже срока на, дней", default=0,
-        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "урок"
@@ -91,20 +101,13 @@ class Lesson(models.Model):
         return self.substitute or self.assignment.teacher
 
 
-class Homework(models.Model):
+class Homework(JournalRecord):
     lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="homework",
                                   verbose_name="урок")
     text = models.TextField("задание", blank=True)
     is_none = models.BooleanField("не задано", default=False)
     due_lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="homework_due", verbose_name="к уроку")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name="кто записал")
-    late_days = models.PositiveSmallIntegerField(
-        "записано позже срока на, дней", default=0,
-        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "домашнее задание"
@@ -143,7 +146,7 @@ class HomeworkFile(models.Model):
         return self.original_name
 
 
-class Mark(models.Model):
+class Mark(JournalRecord):
     class Value(models.TextChoices):
         FIVE = "5", "5"
         FOUR = "4", "4"
@@ -164,14 +167,7 @@ class Mark(models.Model):
     comment = models.CharField("комментарий", max_length=500, blank=True)
     over_absence_note = models.CharField("пояснение к отметке поверх пропуска", max_length=500,
                                          blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name="кто записал")
-    late_days = models.PositiveSmallIntegerField(
-        "записано позже срока на, дней", default=0,
-        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "отметка"
@@ -183,7 +179,7 @@ class Mark(models.Model):
         return f"{self.value}: {self.student}, {self.lesson.date:%d.%m.%Y}"
 
 
-class Absence(models.Model):
+class Absence(JournalRecord):
     class Kind(models.TextChoices):
         ABSENT = "absent", "н"
         ILL = "ill", "б"
@@ -197,13 +193,6 @@ class Absence(models.Model):
     kind = models.CharField("вид", max_length=8, choices=Kind.choices)
     minutes_late = models.PositiveSmallIntegerField("опоздание, минут", null=True, blank=True)
     reason = models.CharField("причина, документ", max_length=300, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name="кто записал")
-    late_days = models.PositiveSmallIntegerField(
-        "записано позже срока на, дней", default=0,
-        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "пропуск или опоздание"
@@ -215,12 +204,8 @@ class Absence(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.student}, {self.lesson.date:%d.%m.%Y}"
 
-    @property
-    def is_excused(self) -> bool:
-        return self.kind in (self.Kind.ILL, self.Kind.EXCUSED)
 
-
-class FinalMark(models.Model):
+class FinalMark(JournalRecord):
     """A term mark for a study period, or a year, exam or final mark."""
 
     class Kind(models.TextChoices):
@@ -239,13 +224,6 @@ class FinalMark(models.Model):
     value = models.CharField("отметка", max_length=5)
     recommended = models.DecimalField("средневзвешенная при выставлении", max_digits=4,
                                       decimal_places=2, null=True, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name="кто записал")
-    late_days = models.PositiveSmallIntegerField(
-        "записано позже срока на, дней", default=0,
-        help_text="0 — в срок. Отмечается для проверки журнала, запись не запрещается.")
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "итоговая отметка"

@@ -38,6 +38,11 @@ class School(models.Model):
         "срок выставления отметок за письменные работы, дней", default=7)
     term_mark_days = models.PositiveSmallIntegerField(
         "срок выставления отметок за период, дней после его окончания", default=2)
+    homework_entry_days = models.PositiveSmallIntegerField(
+        "срок записи домашнего задания, дней", default=0, help_text="0 — в день урока.")
+    homework_hours_after_classes = models.PositiveSmallIntegerField(
+        "задание, выданное накануне сдачи: записать не позднее, часов после окончания уроков",
+        default=1, validators=[MaxValueValidator(12)])
     lock_after_days = models.PositiveSmallIntegerField(
         "закрывать ячейки через, дней", null=True, blank=True,
         help_text="Пусто — не закрывать, опоздания с записью только отмечаются.")
@@ -93,6 +98,13 @@ class AcademicYear(models.Model):
         return self.starts_on <= day <= self.ends_on
 
 
+class GradeRangeQuerySet(models.QuerySet):
+    """Rows that apply to a range of grades (study periods, holidays)."""
+
+    def for_grade(self, grade: int) -> GradeRangeQuerySet:
+        return self.filter(grade_from__lte=grade, grade_to__gte=grade)
+
+
 def _grade_range_overlaps(a_from: int, a_to: int, b_from: int, b_to: int) -> bool:
     return a_from <= b_to and b_from <= a_to
 
@@ -114,6 +126,8 @@ class StudyPeriod(models.Model):
     ends_on = models.DateField("окончание")
     grade_from = models.PositiveSmallIntegerField("с класса", default=1, validators=GRADE_VALIDATORS)
     grade_to = models.PositiveSmallIntegerField("по класс", default=11, validators=GRADE_VALIDATORS)
+
+    objects = GradeRangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "учебный период"
@@ -176,6 +190,8 @@ class Holiday(models.Model):
     ends_on = models.DateField("по")
     grade_from = models.PositiveSmallIntegerField("с класса", default=1, validators=GRADE_VALIDATORS)
     grade_to = models.PositiveSmallIntegerField("по класс", default=11, validators=GRADE_VALIDATORS)
+
+    objects = GradeRangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "каникулы / праздник"

@@ -9,71 +9,32 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.models import Student
-from journal.models import Absence, Lesson, Mark
-from journal.rules import (
-    LATE,
-    MISSED_LESSON,
-    JournalError,
-    NeedsExplanation,
-    lesson_record_deadline,
-)
-from journal.services.history import Action, Entity, snapshot
-from journal.services.marks import update_mark
+from journal.models import Absence
+from journal.rules import MISSED_LESSON, JournalError, lesson_record_deadline
+from journal.services.history import Entity
 from journal.services.records import (
     UNCHANGED,
     LessonWrite,
+    delete_record,
     gone,
     open_lesson,
-    over_absence_message,
     refuse_writer,
     require_reason,
     require_version,
+    save_record,
 )
 
 THIS_ABSENCE = "Эту запись о пропуске"
 
 
-def check_kind(kind: str, minutes_late: int | None, lesson_minutes: int) -> None:
-    if kind not in Absence.Kind.values:
-        raise JournalError("Пропуск отмечается как «н», «б», «у» или «оп».")
-    if minutes_late is not None:
-        if kind != LATE:
-            raise JournalError("Минуты указываются только для опоздания («оп»).")
-        if not 1 <= minutes_late <= lesson_minutes:
-            raise JournalError(f"Опоздание — от 1 до {lesson_minutes} минут.")
-
-
 def save_absence(ctx: LessonWrite, absence: Absence, **changes) -> Absence:
     """Create (absence without pk) or change an absence, stamped and recorded."""
-    old = None if absence.pk is None else snapshot(Entity.ABSENCE, absence)
-    for name, value in changes.items():
-        setattr(absence, name, value)
-    ctx.stamp(absence, lesson_record_deadline(ctx.school, ctx.lesson.date))
-    if old is None:
-        absence.save()
-        ctx.log(Action.CREATE, Entity.ABSENCE, absence)
-    else:
-        absence.version += 1
-        absence.save(update_fields=[*changes, "version", "entered_by", "late_days", "updated_at"])
-        ctx.log(Action.UPDATE, Entity.ABSENCE, absence, old=old)
-    return absence
+    return save_record(ctx, Entity.ABSENCE, absence, changes,
+                       deadline=lesson_record_deadline(ctx.school, ctx.lesson.date))
 
 
 def remove_absence(ctx: LessonWrite, absence: Absence) -> None:
-    ctx.log(Action.DELETE, Entity.ABSENCE, absence, old=snapshot(Entity.ABSENCE, absence))
-    absence.delete()
-
-
-def explain_marks_over(ctx: LessonWrite, marks: list[Mark], kind: str, note: str) -> None:
-    """Marks standing over a missed lesson need an explanation: give it to those without."""
-    if kind not in MISSED_LESSON:
-        return
-    unexplained = [m for m in marks if not m.over_absence_note]
-    if unexplained and not note:
-        raise NeedsExplanation(over_absence_message(kind))
-    for mark in unexplained:
-        update_mark(ctx, mark, over_absence_note=note)
+    delete_record(ctx, Entity.ABSENCE, absence)
 
 
 def _locked_absence(ctx: LessonWrite, absence: Absence) -> Absence:
@@ -82,46 +43,6 @@ def _locked_absence(ctx: LessonWrite, absence: Absence) -> Absence:
         raise gone(THIS_ABSENCE)
     current.lesson = ctx.lesson
     return current
-
-
-def record_absence(user, lesson: Lesson, student: Student, kind: str, *,
-                   minutes_late: int | None = None, document: str = "",
-                   over_absence_note: str = "", expected_version: int | None = None,
-                   reason: str = "") -> Absence:
-    """Mark a student absent or late on a lesson, or change how they are marked.
-
-    `expected_version` is the version of the absence the user saw, 0 when they saw none.
-    """
-    with transaction.atomic():
-        ctx = open_lesson(user, lesson, reason=reason)
-        ctx.require_write()
-        ctx.require_taken_place("пропуски и опоздания")
-        check_kind(kind, minutes_late, ctx.lesson_minutes)
-        ctx.require_students([student])
-        current = Absence.objects.select_for_update().filter(lesson=ctx.lesson,
-                                                              student=student).first()
-        require_version(current, expected_version, THIS_ABSENCE)
-        marks = list(Mark.objects.select_for_update().filter(lesson=ctx.lesson, student=student))
-        for mark in marks:
-            mark.lesson = ctx.lesson
-        explain_marks_over(ctx, marks, kind, over_absence_note.strip())
-        if current is None:
-            return save_absence(ctx, Absence(lesson=ctx.lesson, student=student), kind=kind,
-                                minutes_late=minutes_late, reason=document.strip())
-        changes = {name: value for name, value in (("kind", kind), ("minutes_late", minutes_late),
-                                                    ("reason", document.strip()))
-                   if getattr(current, name) != value}
-        return save_absence(ctx, current, **changes) if changes else current
-
-
-def clear_absence(user, absence: Absence, *, expected_version: int | None = None,
-                  reason: str = "") -> None:
-    with transaction.atomic():
-        ctx = open_lesson(user, absence.lesson_id, reason=reason)
-        ctx.require_write()
-        current = _locked_absence(ctx, absence)
-        require_version(current, expected_version, THIS_ABSENCE)
-        remove_absence(ctx, current)
 
 
 def set_absence_reason(user, absence: Absence, *, kind: str = UNCHANGED,
@@ -154,14 +75,7 @@ def set_absence_reason(user, absence: Absence, *, kind: str = UNCHANGED,
 
 def set_reason_fields(ctx: LessonWrite, absence: Absence, **changes) -> Absence:
     """Change kind or document without touching the teacher's lateness flag."""
-    old = snapshot(Entity.ABSENCE, absence)
-    for name, value in changes.items():
-        setattr(absence, name, value)
-    absence.entered_by = ctx.user
-    absence.version += 1
-    absence.save(update_fields=[*changes, "version", "entered_by", "updated_at"])
-    ctx.log(Action.UPDATE, Entity.ABSENCE, absence, old=old)
-    return absence
+    return save_record(ctx, Entity.ABSENCE, absence, changes)
 
 
 def set_absence_reasons(user, absences: list[Absence], versions: dict[int, int], *, kind: str,

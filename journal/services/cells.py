@@ -11,28 +11,29 @@ mistaken entry is cleared first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from accounts.models import Student
 from journal.models import Absence, Lesson, Mark
+from journal.queries.cells import Cell, load_cell, load_column
+from journal.queries.students import journal_students
 from journal.rules import (
     MISSED_LESSON,
     CellEntry,
     ConflictError,
     JournalError,
     NeedsExplanation,
-    cell_text,
     lesson_record_deadline,
     parse_cell,
 )
 from journal.services.absences import remove_absence, save_absence, set_reason_fields
 from journal.services.history import Action, Entity, change_record, record_many
 from journal.services.marks import create_mark, deadline_of, remove_mark, update_mark
+from journal.services.receipts import already_saved, clean_key, keep_receipt
 from journal.services.records import (
     LessonWrite,
-    journal_students,
     open_lesson,
     over_absence_message,
     refuse_writer,
@@ -40,61 +41,23 @@ from journal.services.records import (
 )
 
 
-def cell_version(marks: Iterable[Mark], absence: Absence | None) -> str:
-    """A cell's version: changes whenever any of its rows is created, changed or deleted.
-    "" is an empty cell. The grid keeps it and sends it back with the next save."""
-    parts = [f"m{m.pk}.{m.version}" for m in sorted(marks, key=lambda m: m.pk)]
-    if absence is not None:
-        parts.append(f"a{absence.pk}.{absence.version}")
-    return " ".join(parts)
-
-
-@dataclass
-class Cell:
-    lesson_id: int
-    student_id: int
-    marks: list[Mark] = field(default_factory=list)
-    absence: Absence | None = None
-    # Marks this save put over a missed lesson, with their explanation: the parents and the
-    # administration are to be told (REQUIREMENTS, "The journal").
-    explained: list[Mark] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        """As the grid shows it and as it can be typed back: "5/4", "н", "5 б", "4 оп10"."""
-        absence = self.absence
-        return cell_text([m.value for m in self.marks], absence.kind if absence else None,
-                         absence.minutes_late if absence else None)
-
-    @property
-    def version(self) -> str:
-        return cell_version(self.marks, self.absence)
-
-
-def load_cell(lesson: Lesson, student_id: int, *, lock: bool = False) -> Cell:
-    marks = Mark.objects.filter(lesson=lesson, student_id=student_id).order_by("pk")
-    absences = Absence.objects.filter(lesson=lesson, student_id=student_id)
-    if lock:
-        marks, absences = marks.select_for_update(), absences.select_for_update()
-    cell = Cell(lesson.pk, student_id, list(marks), absences.first())
-    for row in [*cell.marks, cell.absence]:
-        if row is not None:
-            row.lesson = lesson
-    return cell
-
-
 def set_cell(user, lesson: Lesson, student: Student, entry: str, *,
              expected_version: str | None = None, over_absence_note: str = "",
-             reason: str = "") -> Cell:
+             reason: str = "", request_id: str = "") -> Cell:
     """Save what was typed into a grid cell and return the cell as it now is.
 
     `expected_version` is the cell's `version` when the user loaded it; if the cell changed
-    since, ConflictError carries the current cell and nothing is saved.
+    since, ConflictError carries the current cell and nothing is saved. `request_id` is the
+    page's key for this save: sent again by a retry whose first attempt did commit, it gets
+    the cell as it is rather than a conflict with itself.
     """
+    key = clean_key(request_id)
     with transaction.atomic():
         ctx = open_lesson(user, lesson, reason=reason)
-        if not ctx.rights.view:
+        if not ctx.rights.may_set_absence_reasons:
             refuse_writer(ctx.rights)
+        if already_saved(user, key):
+            return load_cell(ctx.lesson, student.pk)
         typed = parse_cell(entry, elective=ctx.subject.is_elective,
                            lesson_minutes=ctx.lesson_minutes)
         cell = load_cell(ctx.lesson, student.pk, lock=True)
@@ -103,7 +66,9 @@ def set_cell(user, lesson: Lesson, student: Student, entry: str, *,
             raise ConflictError(f"Эту клетку уже изменил другой пользователь: сейчас в ней "
                                 f"{shown}. Проверьте и сохраните ещё раз.",
                                 current=cell, version=cell.version)
-        return _write_cell(ctx, cell, student, typed, over_absence_note.strip())
+        saved = _write_cell(ctx, cell, student, typed, over_absence_note.strip())
+        keep_receipt(user, key)
+        return saved
 
 
 def _write_cell(ctx: LessonWrite, cell: Cell, student: Student, typed: CellEntry,
@@ -129,16 +94,18 @@ def _write_cell(ctx: LessonWrite, cell: Cell, student: Student, typed: CellEntry
         return cell
 
     ctx.require_write()
+    # The real refusals first: asking for an explanation of a mark that cannot be given
+    # anyway (grade 1, a future lesson) would send the teacher the wrong way.
+    if values != old_values and values:
+        ctx.require_marks_allowed()
+    if not typed.is_empty:
+        ctx.require_taken_place("отметки и пропуски")
+        ctx.require_students([student])
     over_missed = bool(values) and wanted is not None and wanted[0] in MISSED_LESSON
     unexplained = over_missed and any(
         i >= len(cell.marks) or not cell.marks[i].over_absence_note for i in range(len(values)))
     if unexplained and not note:
         raise NeedsExplanation(over_absence_message(wanted[0]))
-    if not typed.is_empty:
-        ctx.require_taken_place("отметки и пропуски")
-        ctx.require_students([student])
-    if values != old_values and values:
-        ctx.require_marks_allowed()
 
     marks, explained = [], []
     for i, value in enumerate(values):
@@ -170,7 +137,7 @@ def _write_cell(ctx: LessonWrite, cell: Cell, student: Student, typed: CellEntry
         changes = {name: value for name, value in zip(("kind", "minutes_late"), wanted, strict=True)
                    if getattr(absence, name) != value}
         absence = save_absence(ctx, absence, **changes)
-    return Cell(cell.lesson_id, cell.student_id, marks, absence, explained)
+    return Cell(cell.lesson, cell.student_id, marks, absence, explained=explained)
 
 
 @dataclass
@@ -180,13 +147,18 @@ class ColumnFill:
 
 
 def fill_column(user, lesson: Lesson, entry: str, students: Iterable[Student] | None = None,
-                *, over_absence_note: str = "", reason: str = "") -> ColumnFill:
+                *, over_absence_note: str = "", reason: str = "",
+                request_id: str = "") -> ColumnFill:
     """Put the same entry (a mark, «н»...) into every empty cell of a lesson's column: for the
     given students, or the whole journal on that day. Cells that hold something are skipped,
-    to be corrected one by one. One history row per saved record."""
+    to be corrected one by one. One history row per saved record. A retry of a fill that
+    committed (same `request_id`) fills nothing more."""
+    key = clean_key(request_id)
     with transaction.atomic():
         ctx = open_lesson(user, lesson, reason=reason)
         ctx.require_write()
+        if already_saved(user, key):
+            return ColumnFill(filled=load_column(ctx.lesson), skipped=[])
         typed = parse_cell(entry, elective=ctx.subject.is_elective,
                            lesson_minutes=ctx.lesson_minutes)
         if typed.is_empty:
@@ -198,6 +170,7 @@ def fill_column(user, lesson: Lesson, entry: str, students: Iterable[Student] | 
         over_missed = bool(typed.marks) and typed.absence in MISSED_LESSON
         if over_missed and not note:
             raise NeedsExplanation(over_absence_message(typed.absence))
+        keep_receipt(user, key)
         if students is None:
             students = list(journal_students(ctx.assignment, ctx.lesson.date))
         else:
@@ -216,7 +189,7 @@ def fill_column(user, lesson: Lesson, entry: str, students: Iterable[Student] | 
                       over_absence_note=note if over_missed else "")
                  for s in empty for value in typed.marks]
         for mark in marks:
-            ctx.stamp(mark, deadline_of(ctx, mark))
+            ctx.stamp(mark, deadline_of(ctx, None))
         absences = [Absence(lesson=ctx.lesson, student=s, kind=typed.absence,
                             minutes_late=typed.minutes_late)
                     for s in empty if typed.absence]
@@ -232,7 +205,7 @@ def fill_column(user, lesson: Lesson, entry: str, students: Iterable[Student] | 
               for a in absences),
         ])
 
-        by_student: dict[int, Cell] = {s.pk: Cell(ctx.lesson.pk, s.pk) for s in empty}
+        by_student: dict[int, Cell] = {s.pk: Cell(ctx.lesson, s.pk) for s in empty}
         for mark in marks:
             by_student[mark.student_id].marks.append(mark)
         for absence in absences:

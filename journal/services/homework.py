@@ -3,6 +3,7 @@ the files attached to it (who may download them is decided here too)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,19 +12,50 @@ from typing import IO
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Max, Q
 
-from accounts.models import Student
-from journal.models import ChangeRecord, Enrolment, Homework, HomeworkFile, Lesson
-from journal.permissions import assignments_readable_by
-from journal.rules import JournalError, lesson_record_deadline
+from journal.models import (
+    BellSchedule,
+    ChangeRecord,
+    Homework,
+    HomeworkFile,
+    Lesson,
+)
+from journal.rules import NO_HOMEWORK_IN_GRADE_1, JournalError, homework_deadline
 from journal.services import history
 from journal.services.history import Action, Entity, snapshot
-from journal.services.records import LessonWrite, gone, open_lesson, require_version
+from journal.services.records import (
+    LessonWrite,
+    delete_record,
+    gone,
+    open_lesson,
+    require_version,
+    save_record,
+)
 
 THIS_HOMEWORK = "Домашнее задание"
 ATTACHED_FIRST = ("К заданию прикреплены файлы: чтобы убрать задание или отметить «не задано», "
                   "сначала удалите их.")
+
+
+def _deadline(ctx: LessonWrite, due_lesson: Lesson | None) -> dt.datetime:
+    """When this lesson's homework is due to be in the journal (`rules.homework_deadline`):
+    the due date is the lesson it is set for, else the journal's next lesson; the class's
+    classes end with its last lesson that day."""
+    lesson = ctx.lesson
+    if due_lesson is None:
+        due_lesson = (Lesson.objects.filter(assignment_id=lesson.assignment_id)
+                      .filter(Q(date__gt=lesson.date)
+                              | Q(date=lesson.date, number__gt=lesson.number))
+                      .order_by("date", "number").only("date").first())
+    last_number = (Lesson.objects.filter(date=lesson.date,
+                                         assignment__school_class_id=lesson.assignment
+                                         .school_class_id)
+                   .aggregate(last=Max("number"))["last"])
+    bell = BellSchedule.objects.filter(school_id=ctx.school.pk,
+                                       lesson_number=last_number).first()
+    return homework_deadline(ctx.school, lesson.date, due_lesson.date if due_lesson else None,
+                             bell.ends_at if bell else None)
 
 
 def set_homework(user, lesson: Lesson, *, text: str = "", none: bool = False,
@@ -35,8 +67,8 @@ def set_homework(user, lesson: Lesson, *, text: str = "", none: bool = False,
     with transaction.atomic():
         ctx = open_lesson(user, lesson, reason=reason)
         ctx.require_write()
-        if ctx.school_class.grade == 1:
-            raise JournalError("В 1 классе домашние задания не задаются.")
+        if not ctx.school_class.gets_marks:
+            raise JournalError(NO_HOMEWORK_IN_GRADE_1)
         if text and none:
             raise JournalError("Укажите либо текст задания, либо «не задано».")
         if none:
@@ -49,33 +81,20 @@ def set_homework(user, lesson: Lesson, *, text: str = "", none: bool = False,
         require_version(current, expected_version, THIS_HOMEWORK)
         if current is not None and (none or not text) and current.files.exists():
             raise JournalError(ATTACHED_FIRST)
+        if current is not None:
+            current.lesson = ctx.lesson
 
         if not text and not none:
             if current is not None:
-                current.lesson = ctx.lesson
-                ctx.log(Action.DELETE, Entity.HOMEWORK, current,
-                        old=snapshot(Entity.HOMEWORK, current))
-                current.delete()
+                delete_record(ctx, Entity.HOMEWORK, current)
             return None
 
         wanted = {"text": text, "is_none": none, "due_lesson_id": due_lesson.pk if due_lesson
                   else None}
-        homework = current or Homework(lesson=ctx.lesson)
-        homework.lesson = ctx.lesson
         if current is not None and all(getattr(current, k) == v for k, v in wanted.items()):
             return current
-        old = snapshot(Entity.HOMEWORK, current) if current is not None else None
-        for name, value in wanted.items():
-            setattr(homework, name, value)
-        ctx.stamp(homework, lesson_record_deadline(ctx.school, ctx.lesson.date))
-        if current is None:
-            homework.save()
-            ctx.log(Action.CREATE, Entity.HOMEWORK, homework)
-        else:
-            homework.version += 1
-            homework.save()
-            ctx.log(Action.UPDATE, Entity.HOMEWORK, homework, old=old)
-        return homework
+        return save_record(ctx, Entity.HOMEWORK, current or Homework(lesson=ctx.lesson), wanted,
+                           deadline=_deadline(ctx, due_lesson))
 
 
 # Attached files ----------------------------------------------------------------------------
@@ -162,8 +181,8 @@ class _Files:
 def _open_files(user, lesson: Lesson | int, reason: str) -> _Files:
     ctx = open_lesson(user, lesson, reason=reason)
     ctx.require_write()
-    if ctx.school_class.grade == 1:
-        raise JournalError("В 1 классе домашние задания не задаются.")
+    if not ctx.school_class.gets_marks:
+        raise JournalError(NO_HOMEWORK_IN_GRADE_1)
     homework = Homework.objects.select_for_update().filter(lesson=ctx.lesson).first()
     if homework is None or homework.is_none:
         raise JournalError("Файлы прикрепляются к домашнему заданию: сначала запишите текст "
@@ -253,29 +272,3 @@ def content_type(attached: HomeworkFile) -> str:
     return mimetypes.guess_type(attached.original_name)[0] or "application/octet-stream"
 
 
-def files_readable_by(user) -> QuerySet[HomeworkFile]:
-    """Files a user may download: those of the journals they read, of the lessons they
-    substitute, and of the lessons of their own (or their children's) class or subgroup on
-    the lesson's day. The diary uses the same rule."""
-    files = HomeworkFile.objects.all()
-    if not (user.is_authenticated and user.is_active):
-        return files.none()
-    if user.is_superuser:
-        return files
-    lesson = "homework__lesson__"
-    family = Student.objects.filter(Q(user=user) | Q(parent_links__parent__user=user))
-    enrolled = Enrolment.objects.filter(
-        student__in=family, school_class_id=OuterRef(lesson + "assignment__school_class_id"),
-        enrolled_on__lte=OuterRef(lesson + "date"),
-    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=OuterRef(lesson + "date")))
-    return files.filter(
-        Q(**{lesson + "assignment__in": assignments_readable_by(user)})
-        | Q(**{lesson + "substitute": user})
-        | (Q(**{lesson + "assignment__subgroup__isnull": True}) & Exists(enrolled))
-        | Exists(enrolled.filter(student__subgroups=OuterRef(lesson + "assignment__subgroup_id")))
-    )
-
-
-def may_download(user, attached: HomeworkFile) -> bool:
-    """Whether the user may download this homework file (one query)."""
-    return files_readable_by(user).filter(pk=attached.pk).exists()

@@ -7,16 +7,17 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import StaffRole
-from accounts.roles import Role
 from journal.models import AssessmentType, Lesson, PlanItem
+from journal.permissions import may_assign_substitutes
 from journal.rules import JournalError, NotAllowed, lesson_record_deadline
-from journal.services.history import Action, Entity, snapshot
+from journal.services.history import Entity
 from journal.services.records import (
     UNCHANGED,
     LessonWrite,
     open_lesson,
     require_own_school,
     require_version,
+    save_record,
 )
 
 THIS_LESSON = "Запись об этом уроке"
@@ -26,18 +27,8 @@ SUBSTITUTE_REASON_LENGTH = Lesson._meta.get_field("substitute_reason").max_lengt
 
 
 def _save(ctx: LessonWrite, changes: dict, *, stamp: bool = True) -> Lesson:
-    lesson = ctx.lesson
-    old = snapshot(Entity.LESSON, lesson)
-    for name, value in changes.items():
-        setattr(lesson, name, value)
-    lesson.version += 1
-    fields = [*changes, "version", "updated_at"]
-    if stamp:
-        ctx.stamp(lesson, lesson_record_deadline(ctx.school, lesson.date))
-        fields += ["entered_by", "late_days"]
-    lesson.save(update_fields=fields)
-    ctx.log(Action.UPDATE, Entity.LESSON, lesson, old=old)
-    return lesson
+    return save_record(ctx, Entity.LESSON, ctx.lesson, changes, stamp=stamp,
+                       deadline=lesson_record_deadline(ctx.school, ctx.lesson.date))
 
 
 def save_lesson_record(user, lesson: Lesson, *, topic: str = UNCHANGED, is_held: bool = UNCHANGED,
@@ -88,14 +79,6 @@ def save_lesson_record(user, lesson: Lesson, *, topic: str = UNCHANGED, is_held:
         if not changes:
             return current
         return _save(ctx, changes)
-
-
-def may_assign_substitutes(user, school_id: int) -> bool:
-    """The deputy director and the administrator of the school record substitutions."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or StaffRole.objects.filter(
-        user=user, school_id=school_id, role__in=[Role.DEPUTY, Role.ADMINISTRATOR]).exists()
 
 
 def assign_substitute(user, lesson: Lesson, substitute, reason: str = "", *,

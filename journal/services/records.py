@@ -1,9 +1,10 @@
-"""What every write of a lesson's records shares.
+"""What every write of journal records shares.
 
-A write opens the lesson with `open_lesson` inside `transaction.atomic`: the lesson row is
-locked (so two saves of one cell run one after the other and the version check is sound) and
-the writer's rights are read in the same query. The `LessonWrite` then applies the school's
-rules, stamps each saved row with who wrote it and how late, and writes its history.
+A write opens the lesson with `open_lesson` (or the journal, for term and final marks) inside
+`transaction.atomic`: the row is locked (so two saves of one cell run one after the other and
+the version check is sound) and the writer's rights are read in the same query. The `Write`
+then applies the school's rules, and `save_record` saves each row the one way: snapshot,
+change, version + 1, who and how late, save, history row.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Student
@@ -21,20 +21,28 @@ from journal.models import (
     AssessmentType,
     BellSchedule,
     Enrolment,
+    JournalRecord,
     Lesson,
     School,
     SchoolClass,
     Subject,
     TeachingAssignment,
 )
-from journal.permissions import READ_ONLY, JournalRights, lesson_for_write
+from journal.permissions import (
+    READ_ONLY,
+    JournalRights,
+    assignment_for_write,
+    lesson_for_write,
+)
 from journal.rules import (
     ABSENCE_LABELS,
     LESSON_MINUTES,
+    NO_MARKS_IN_GRADE_1,
     ConflictError,
     JournalError,
     NotAllowed,
     days_late,
+    days_late_at,
     is_locked,
     locked_message,
 )
@@ -58,25 +66,12 @@ def refuse_writer(rights: JournalRights) -> None:
     raise NotAllowed(READ_ONLY)
 
 
-def journal_students(assignment: TeachingAssignment, day: dt.date) -> QuerySet[Student]:
-    """Students of a journal on a day: enrolled in the class then, and in the subgroup if the
-    journal is a subgroup's."""
-    enrolled = Enrolment.objects.filter(
-        student=OuterRef("pk"), school_class_id=assignment.school_class_id, enrolled_on__lte=day,
-    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
-    students = Student.objects.filter(Exists(enrolled))
-    if assignment.subgroup_id:
-        students = students.filter(subgroups=assignment.subgroup_id)
-    return students
-
-
 def require_students(assignment: TeachingAssignment, day: dt.date,
                      students: list[Student]) -> None:
     """Refuse unless every student belongs to the journal on that day."""
     ids = {s.pk for s in students}
-    enrolled = set(Enrolment.objects.filter(
-        school_class_id=assignment.school_class_id, student_id__in=ids, enrolled_on__lte=day,
-    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=day)).order_by()
+    enrolled = set(Enrolment.objects.active_on(day).filter(
+        school_class_id=assignment.school_class_id, student_id__in=ids).order_by()
         .values_list("student_id", flat=True))
     for student in students:
         if student.pk not in enrolled:
@@ -92,8 +87,8 @@ def require_students(assignment: TeachingAssignment, day: dt.date,
 
 
 def require_marks_allowed(school_class: SchoolClass) -> None:
-    if school_class.grade == 1:
-        raise JournalError("В 1 классе отметки не ставятся.")
+    if not school_class.gets_marks:
+        raise JournalError(NO_MARKS_IN_GRADE_1)
 
 
 def require_reason(rights: JournalRights, reason: str) -> None:
@@ -127,14 +122,70 @@ def require_own_school(assessment_type: AssessmentType | None, school: School) -
 
 
 @dataclass
-class LessonWrite:
-    """One write to a lesson's records by one user, inside one transaction."""
+class Write:
+    """One write to a journal's records by one user, inside one transaction."""
 
     user: Any
-    lesson: Lesson
     rights: JournalRights
     today: dt.date
-    reason: str = ""
+    reason: str
+
+    def stamp(self, obj: JournalRecord, deadline: dt.date | dt.datetime) -> None:
+        """Who wrote the row and how many days past its deadline. A checker's correction is
+        not the teacher's lateness: it leaves the row's flag as it was."""
+        obj.entered_by = self.user
+        if self.rights.is_correction:
+            return
+        if isinstance(deadline, dt.datetime):  # a local time of day (homework, see rules)
+            obj.late_days = days_late_at(deadline, timezone.localtime().replace(tzinfo=None))
+        else:
+            obj.late_days = days_late(deadline, self.today)
+
+    def log(self, action: str, entity: str, obj, *, old: dict | None = None,
+            reason: str | None = None) -> None:
+        history.record(self.user, action, entity, obj, old=old,
+                       reason=self.reason if reason is None else reason)
+
+
+def save_record(write: Write, entity: str, obj: JournalRecord, changes: dict[str, Any], *,
+                deadline: dt.date | dt.datetime | None = None, stamp: bool = True,
+                reason: str | None = None) -> JournalRecord:
+    """Create (no pk yet) or change a journal record the one way every record is saved:
+    snapshot, change, version + 1, who wrote it and how many days past `deadline`, save,
+    history row. Without a deadline the writer is recorded but the lateness flag is left as
+    it was (a class teacher's absence reason); `stamp=False` leaves both (a substitution
+    recorded by the deputy director is not their entry of the lesson)."""
+    created = obj.pk is None
+    old = None if created else history.snapshot(entity, obj)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    fields = [*changes, "version", "updated_at"]
+    if stamp and deadline is not None:
+        write.stamp(obj, deadline)
+        fields += ["entered_by", "late_days"]
+    elif stamp:
+        obj.entered_by = write.user
+        fields.append("entered_by")
+    if created:
+        obj.save()
+    else:
+        obj.version += 1
+        obj.save(update_fields=fields)
+    write.log(history.Action.CREATE if created else history.Action.UPDATE, entity, obj,
+              old=old, reason=reason)
+    return obj
+
+
+def delete_record(write: Write, entity: str, obj: JournalRecord) -> None:
+    write.log(history.Action.DELETE, entity, obj, old=history.snapshot(entity, obj))
+    obj.delete()
+
+
+@dataclass
+class LessonWrite(Write):
+    """One write to a lesson's records by one user, inside one transaction."""
+
+    lesson: Lesson
 
     @property
     def assignment(self) -> TeachingAssignment:
@@ -185,15 +236,6 @@ class LessonWrite:
     def require_students(self, students: list[Student]) -> None:
         require_students(self.assignment, self.lesson.date, students)
 
-    def stamp(self, obj, deadline: dt.date) -> None:
-        """Who wrote the row and how many days past its deadline. A checker's correction is
-        not the teacher's lateness: it leaves the row's flag as it was."""
-        obj.entered_by = self.user
-        if not self.rights.is_correction:
-            obj.late_days = days_late(deadline, self.today)
-
-    def log(self, action: str, entity: str, obj, *, old: dict | None = None) -> None:
-        history.record(self.user, action, entity, obj, old=old, reason=self.reason)
 
 
 def open_lesson(user, lesson: Lesson | int, *, reason: str = "") -> LessonWrite:
@@ -204,3 +246,24 @@ def open_lesson(user, lesson: Lesson | int, *, reason: str = "") -> LessonWrite:
         raise JournalError("Урок не найден: возможно, его удалили.")
     return LessonWrite(user=user, lesson=locked, rights=rights, today=timezone.localdate(),
                        reason=reason.strip())
+
+
+def open_assignment(user, assignment: TeachingAssignment | int, *, reason: str = "") -> Write:
+    """Lock the journal and read the user's rights on it, for records that belong to the
+    journal rather than to a lesson (term and final marks). Call inside transaction.atomic."""
+    assignment_id = assignment.pk if isinstance(assignment, TeachingAssignment) else assignment
+    locked, rights = assignment_for_write(user, assignment_id)
+    if locked is None:
+        raise JournalError("Журнал не найден: возможно, его удалили.")
+    return AssignmentWrite(user=user, assignment=locked, rights=rights,
+                           today=timezone.localdate(), reason=reason.strip())
+
+
+@dataclass
+class AssignmentWrite(Write):
+    assignment: TeachingAssignment
+
+    def require_write(self) -> None:
+        if not self.rights.may_write:
+            refuse_writer(self.rights)
+        require_reason(self.rights, self.reason)

@@ -16,23 +16,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student
-from journal.attendance import (
-    WEEKDAY_NAMES,
-    ClassRights,
+from journal.models import Absence, SchoolClass
+from journal.permissions import ClassRights, access_class, other_classes
+from journal.queries.attendance import (
     absence_label,
-    access_class,
-    build_week,
+    build_attendance_week,
     day_absences,
     history_of,
-    other_classes,
-    parse_week,
     student_of_class,
-    week_start,
 )
-from journal.models import Absence, SchoolClass
 from journal.rules import MISSED_LESSON, ConflictError, JournalError
 from journal.services.absences import set_absence_reasons
 from journal.services.records import UNCHANGED
+from journal.weeks import WEEKDAY_NAMES, parse_week, week_start
 
 KIND_CHOICES = [("absent", "н — без уважительной причины"), ("ill", "б — по болезни"),
                 ("excused", "у — по уважительной причине")]
@@ -49,7 +45,7 @@ def class_week(request, class_id: int):
     if error:
         messages.warning(request, error)
     return render(request, "journal/attendance/week.html", {
-        "school_class": school_class, "rights": rights, "week": build_week(school_class, monday),
+        "school_class": school_class, "rights": rights, "week": build_attendance_week(school_class, monday),
         "classes": other_classes(request.user, school_class), "today": timezone.localdate(),
     })
 

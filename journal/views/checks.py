@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from journal.late_entries import (
+from journal.permissions import school_checked_by
+from journal.queries.late_entries import (
     KIND_HEADERS,
     by_teacher,
     late_entries,
     parse_month,
-    school_checked_by,
 )
 
 

@@ -9,21 +9,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Student
-from journal.grid import build_grid, build_year_grid, period_for, periods_for
-from journal.models import AssessmentType, ChangeRecord, FinalMark
+from journal.models import AssessmentType, ChangeRecord, FinalMark, TeachingAssignment
 from journal.permissions import (
     access_assignment,
     access_lesson,
     access_mark,
     assignments_readable_by,
 )
-from journal.rules import ConflictError, JournalError, NeedsExplanation
-from journal.services.cells import fill_column, load_cell, set_cell
+from journal.queries.cells import load_cell
+from journal.queries.grid import build_grid, build_year_grid, period_for, periods_for
+from journal.queries.students import journal_student
+from journal.rules import ConflictError, JournalError, NeedsExplanation, NotAllowed
+from journal.services.cells import fill_column, set_cell
 from journal.services.final_marks import set_final_mark
 from journal.services.marks import change_mark
 
 
-def _error(exc: JournalError, status: int = 400) -> JsonResponse:
+def _error(exc: JournalError) -> JsonResponse:
+    """A refused save: 403 when the user may not make it, 409 when someone changed the record
+    first, 400 for a value that cannot be saved."""
+    status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, ConflictError) \
+        else 400
     return JsonResponse({"ok": False, "error": exc.message}, status=status)
 
 
@@ -37,9 +43,9 @@ def _lesson_of(request, assignment_id: int, lesson_id: str, *, write: bool = Fal
     return lesson, rights
 
 
-def _student(student_id: str) -> Student:
-    student = Student.objects.select_related("user").filter(
-        pk=student_id if student_id.isdigit() else 0).first()
+def _student(assignment: TeachingAssignment, student_id: str) -> Student:
+    """A student of this journal, else 404: an id reveals nobody else's name."""
+    student = journal_student(assignment, student_id)
     if student is None:
         raise Http404
     return student
@@ -76,13 +82,14 @@ def journal_page(request, assignment_id: int):
 @require_POST
 def save_cell(request, assignment_id: int):
     lesson, _ = _lesson_of(request, assignment_id, request.POST.get("lesson", ""))
-    student = _student(request.POST.get("student", ""))
+    student = _student(lesson.assignment, request.POST.get("student", ""))
     expected = None if request.POST.get("force") else request.POST.get("version", "")
     try:
         cell = set_cell(request.user, lesson, student, request.POST.get("entry", ""),
                         expected_version=expected,
                         over_absence_note=request.POST.get("note", ""),
-                        reason=request.POST.get("reason", ""))
+                        reason=request.POST.get("reason", ""),
+                        request_id=request.POST.get("request_id", ""))
     except ConflictError as exc:
         current = exc.current
         return JsonResponse({"ok": False, "error": exc.message, "text": current.text,
@@ -101,7 +108,8 @@ def fill_lesson_column(request, assignment_id: int):
     try:
         result = fill_column(request.user, lesson, request.POST.get("entry", ""),
                              over_absence_note=request.POST.get("note", ""),
-                             reason=request.POST.get("reason", ""))
+                             reason=request.POST.get("reason", ""),
+                             request_id=request.POST.get("request_id", ""))
     except JournalError as exc:
         return _error(exc)
     return JsonResponse({"ok": True, "skipped": len(result.skipped), "cells": [
@@ -123,7 +131,7 @@ def save_term_mark(request, assignment_id: int):
                        if str(p.pk) == request.POST.get("period")), None)
         if period is None:
             raise Http404
-    student = _student(request.POST.get("student", ""))
+    student = _student(assignment, request.POST.get("student", ""))
     version = request.POST.get("version", "")
     try:
         mark = set_final_mark(request.user, assignment, student, kind, period,
@@ -162,7 +170,7 @@ def edit_mark(request, assignment_id: int, mark_id: int):
                            expected_version=int(version) if version.isdigit() else None,
                            reason=request.POST.get("reason", ""))
     except JournalError as exc:
-        return _error(exc, status=409 if isinstance(exc, ConflictError) else 400)
+        return _error(exc)
     cell = load_cell(mark.lesson, mark.student_id)
     return JsonResponse({"ok": True, "version": mark.version, "cell_version": cell.version})
 
@@ -171,7 +179,7 @@ def edit_mark(request, assignment_id: int, mark_id: int):
 @require_GET
 def cell_detail(request, assignment_id: int):
     lesson, rights = _lesson_of(request, assignment_id, request.GET.get("lesson", ""))
-    student = _student(request.GET.get("student", ""))
+    student = _student(lesson.assignment, request.GET.get("student", ""))
     cell = load_cell(lesson, student.pk)
     history = (ChangeRecord.objects.filter(lesson_id=lesson.pk, student_id=student.pk)
                .select_related("user").order_by("-at", "-pk"))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.access import person_of
 from accounts.roles import Role
-from journal import queries
+from journal.queries import home as queries
 
 
 @login_required
@@ -27,7 +27,7 @@ def home(request):
             lesson.bell = bells.get(lesson.number)
         context["todays_lessons"] = lessons
         context["journals"] = list(queries.journals_of(request.user, year, today))
-        context["led_classes"] = list(queries.classes_led_by(request.user, year))
+        context["led_classes"] = list(queries.classes_led_by(request.user, year, today))
         context["sections"].append("teacher")
     if person.checks_journals:
         context["attention"] = list(queries.journals_needing_attention(year, today)[:30])

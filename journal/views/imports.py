@@ -12,14 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from accounts.models import StaffRole
-from accounts.roles import Role
+from accounts.roles import SCHOOL_MANAGERS
+from journal.forms import SchoolImportForm
 from journal.imports import KINDS, ImportKind
 from journal.imports.accounts_list import accounts_workbook
-from journal.imports.forms import ImportForm
 from journal.imports.template import build_template
 from journal.models import AcademicYear, School
 
-IMPORT_ROLES = (Role.DEPUTY, Role.ADMINISTRATOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -33,7 +32,7 @@ def import_target(request: HttpRequest) -> ImportTarget:
     """The school (and its current year) the user loads data into. Only deputy directors,
     administrators and superusers may; everybody else gets 404."""
     user = request.user
-    role = (StaffRole.objects.filter(user=user, role__in=IMPORT_ROLES)
+    role = (StaffRole.objects.filter(user=user, role__in=SCHOOL_MANAGERS)
             .select_related("school").order_by("pk").first())
     if role is not None:
         school = role.school
@@ -46,11 +45,11 @@ def import_target(request: HttpRequest) -> ImportTarget:
     return ImportTarget(school=school, year=year)
 
 
-def _form(kind: ImportKind, *args) -> ImportForm:
-    return ImportForm(*args, auto_id=f"id_{kind.slug}_%s")
+def _form(kind: ImportKind, *args) -> SchoolImportForm:
+    return SchoolImportForm(*args, auto_id=f"id_{kind.slug}_%s")
 
 
-def _index(request: HttpRequest, target: ImportTarget, invalid: tuple[str, ImportForm] | None = None,
+def _index(request: HttpRequest, target: ImportTarget, invalid: tuple[str, SchoolImportForm] | None = None,
            status: int = 200) -> HttpResponse:
     sections = [(kind, invalid[1] if invalid and invalid[0] == slug else _form(kind))
                 for slug, kind in KINDS.items()]

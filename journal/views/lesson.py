@@ -3,7 +3,6 @@ files; substitution for the deputy director and the administrator; homework file
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,139 +12,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from journal.models import AssessmentType, Homework, HomeworkFile, Lesson, PlanItem
-from journal.permissions import NO_RIGHTS, JournalRights, access_lesson
+from journal.forms import LessonRecordForm, SubstituteForm
+from journal.models import Homework, HomeworkFile, Lesson, PlanItem
+from journal.permissions import (
+    JournalRights,
+    access_lesson,
+    access_lesson_for_substitution,
+    files_readable_by,
+    may_assign_substitutes,
+)
+from journal.queries.plans import next_plan_item
 from journal.rules import JournalError
 from journal.services.homework import (
-    ACCEPT,
     add_homework_files,
-    check_uploads,
     content_type,
     delete_homework_file,
-    files_readable_by,
     set_homework,
 )
 from journal.services.lesson_record import (
     assign_substitute,
-    may_assign_substitutes,
     save_lesson_record,
 )
-from journal.services.plans import next_plan_item
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented recipe)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-def _plan_item_label(item: PlanItem, used: set[int]) -> str:
-    topic = item.topic if len(item.topic) <= 90 else item.topic[:88] + "…"
-    return f"{item.number}. {topic}" + (" ✓" if item.pk in used else "")
-
-
-class LessonRecordForm(forms.Form):
-    plan_item = forms.ModelChoiceField(label="Пункт тематического плана (КТП)", required=False,
-                                       queryset=PlanItem.objects.none(),
-                                       empty_label="— не связан с КТП —")
-    topic = forms.CharField(label="Тема урока", max_length=500, required=False,
-                            help_text="Если тема пуста, она берётся из выбранного пункта КТП.")
-    is_held = forms.BooleanField(label="Урок проведён", required=False)
-    assessment_type = forms.ModelChoiceField(label="Вид контроля", required=False,
-                                             queryset=AssessmentType.objects.none(),
-                                             empty_label="— нет —")
-    homework = forms.CharField(label="Домашнее задание", required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))
-    homework_none = forms.BooleanField(label="Не задано", required=False)
-    due_lesson = forms.ModelChoiceField(label="К уроку", required=False,
-                                        queryset=Lesson.objects.none(),
-                                        empty_label="— к следующему уроку —")
-    files = MultipleFileField(label="Прикрепить файлы к заданию", required=False,
-                              help_text="До 10 МБ каждый: PDF, DOC, DOCX, XLS, XLSX, PPT, PPTX, "
-                                        "ODT, TXT, JPG, PNG, ZIP.")
-    reason = forms.CharField(label="Причина исправления", max_length=500, required=False,
-                             help_text="Сохраняется в истории изменений.")
-    lesson_version = forms.IntegerField(widget=forms.HiddenInput)
-    homework_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, lesson: Lesson, rights: JournalRights, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assessment_type"].queryset = AssessmentType.objects.filter(
-            school_id=lesson.assignment.year.school_id)
-        upcoming = Lesson.objects.filter(assignment_id=lesson.assignment_id,
-                                         date__gt=lesson.date).order_by("date", "number")[:12]
-        self.fields["due_lesson"].queryset = Lesson.objects.filter(
-            pk__in=[x.pk for x in upcoming]).order_by("date", "number")
-        self.fields["due_lesson"].label_from_instance = lambda x: f"{x.date:%d.%m.%Y}, {x.number} урок"
-        items = PlanItem.objects.filter(plan__assignment_id=lesson.assignment_id)
-        used = set(Lesson.objects.filter(assignment_id=lesson.assignment_id,
-                                         plan_item__isnull=False).exclude(pk=lesson.pk)
-                   .values_list("plan_item_id", flat=True))
-        self.fields["plan_item"].queryset = items.order_by("number", "pk")
-        self.fields["plan_item"].label_from_instance = lambda item: _plan_item_label(item, used)
-        if used:
-            self.fields["plan_item"].help_text = "✓ — пункт уже связан с другим уроком."
-        if lesson.assignment.school_class.grade == 1:
-            for name in ("homework", "homework_none", "due_lesson", "files"):
-                del self.fields[name]
-        if rights.is_correction:
-            self.fields["reason"].required = True
-        else:
-            del self.fields["reason"]
-
-    def clean_files(self):
-        files = self.cleaned_data["files"]
-        try:
-            check_uploads(files)
-        except JournalError as exc:
-            raise forms.ValidationError(exc.message) from None
-        return files
-
-
-class SubstituteForm(forms.Form):
-    substitute = forms.ModelChoiceField(label="Кто заменяет", queryset=User.objects.none(),
-                                        empty_label="— выберите сотрудника —")
-    substitute_reason = forms.CharField(label="Причина замены", max_length=200,
-                                        help_text="Болезнь, курсы, командировка…")
-    lesson_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, lesson: Lesson, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["substitute"].queryset = (
-            User.objects.filter(staff_roles__school_id=lesson.assignment.year.school_id,
-                                is_active=True)
-            .exclude(pk=lesson.assignment.teacher_id).distinct()
-            .order_by("last_name", "first_name", "patronymic"))
-        self.fields["substitute"].label_from_instance = lambda user: user.full_name
-
-
-def _lesson_for_substitution(user, lesson_id: int) -> tuple[Lesson, JournalRights]:
-    """The lesson and the user's rights on it. The administrator reads no journals but records
-    substitutions: they get the lesson with no rights, for the substitution page only."""
-    try:
-        return access_lesson(user, lesson_id)
-    except Http404:
-        lesson = (Lesson.objects.select_related("assignment__year__school", "assignment__subject",
-                                                "assignment__school_class",
-                                                "assignment__subgroup", "assignment__teacher",
-                                                "substitute")
-                  .filter(pk=lesson_id).first())
-        if lesson is not None and may_assign_substitutes(user, lesson.assignment.year.school_id):
-            return lesson, NO_RIGHTS
-        raise
 
 
 def _initial(lesson: Lesson, homework: Homework | None, suggestion: PlanItem | None) -> dict:
@@ -189,8 +76,8 @@ def _render(request, lesson: Lesson, rights: JournalRights, *, form=None, substi
 
 @login_required
 def lesson_record(request, lesson_id: int):
-    lesson, rights = access_lesson(request.user, lesson_id)
-    if request.method == "POST" and rights.may_write:
+    lesson, rights = access_lesson(request.user, lesson_id, write=request.method == "POST")
+    if request.method == "POST":
         form = LessonRecordForm(request.POST, request.FILES, lesson=lesson, rights=rights)
         if form.is_valid():
             data = form.cleaned_data
@@ -221,7 +108,7 @@ def lesson_record(request, lesson_id: int):
 def substitute(request, lesson_id: int):
     """The substitution of a lesson: the form (also on the lesson page), assign, or with
     `cancel`, cancel. The deputy director and the administrator only."""
-    lesson, rights = _lesson_for_substitution(request.user, lesson_id)
+    lesson, rights = access_lesson_for_substitution(request.user, lesson_id)
     if not may_assign_substitutes(request.user, lesson.assignment.year.school_id):
         raise PermissionDenied("Замену назначает заместитель директора по УВР или администратор.")
     if request.method != "POST":

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from journal.imports.base import MAX_UPLOAD_BYTES
+from journal.forms import PlanImportForm, PlanItemFormSet
 from journal.imports.plans import (
     XLSX_CONTENT_TYPE,
     import_plan_file,
@@ -25,101 +24,15 @@ from journal.imports.plans import (
     template_xlsx,
 )
 from journal.models import TeachingAssignment, ThematicPlan
-from journal.models.plans import MAX_ITEM_HOURS
 from journal.permissions import JournalRights, access_assignment
+from journal.queries.plans import plan_items, programme_completion
 from journal.rules import JournalError
-from journal.services.plans import (
-    MAX_NUMBER,
-    Mode,
-    PlanRow,
-    fill_planned_dates,
-    plan_items,
-    programme_completion,
-    row_problems,
-    save_plan,
-)
+from journal.services.plans import fill_planned_dates, save_plan
 
 # Items per page of the form: 100 rows of 7 fields stay well under Django's limit of 1,000
 # fields a request (DATA_UPLOAD_MAX_NUMBER_FIELDS); longer plans get more pages.
 PAGE_SIZE = 100
 EXTRA_ROWS = 5
-FIELD_NAMES = {"number": "number", "section": "section", "topic": "topic", "hours": "hours",
-               "planned_on": "planned_on"}
-
-
-def _small(widget: type[forms.Widget], **attrs) -> forms.Widget:
-    return widget(attrs={"class": "form-control form-control-sm", **attrs})
-
-
-class PlanItemForm(forms.Form):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(label="№", required=False, min_value=1, max_value=MAX_NUMBER,
-                                widget=_small(forms.NumberInput, style="width: 5.5em"))
-    section = forms.CharField(label="Раздел", required=False, max_length=300,
-                              widget=_small(forms.TextInput))
-    topic = forms.CharField(label="Тема урока", required=False, max_length=500,
-                            widget=_small(forms.TextInput))
-    hours = forms.IntegerField(label="Часов", required=False, min_value=1,
-                               max_value=MAX_ITEM_HOURS, initial=1,
-                               widget=_small(forms.NumberInput, style="width: 5em"))
-    planned_on = forms.DateField(label="Дата по плану", required=False,
-                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={
-                                     "type": "date", "class": "form-control form-control-sm"}))
-
-    def __init__(self, *args, assignment: TeachingAssignment, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assignment = assignment
-        if "DELETE" in self.fields:
-            self.fields["DELETE"].widget.attrs["class"] = "form-check-input"
-
-    @property
-    def is_blank(self) -> bool:
-        """A new row left empty (its hours may still show the default)."""
-        data = getattr(self, "cleaned_data", {})
-        return not data.get("id") and not any(
-            data.get(name) for name in ("number", "section", "topic", "planned_on"))
-
-    def clean(self):
-        data = super().clean()
-        if self.errors or data.get("DELETE") or self.is_blank:
-            return data
-        row = self.plan_row()
-        year = self.assignment.year
-        for name, message in row_problems(row, year.starts_on, year.ends_on).items():
-            self.add_error(FIELD_NAMES[name], message[0].upper() + message[1:] + ".")
-        return data
-
-    def plan_row(self) -> PlanRow:
-        data = self.cleaned_data
-        number = data.get("number")
-        where = f"Пункт № {number}" if number else "Новый пункт"
-        return PlanRow(topic=data.get("topic") or "", number=number,
-                       section=data.get("section") or "", hours=data.get("hours") or 1,
-                       planned_on=data.get("planned_on"), item_id=data.get("id"), where=where)
-
-
-PlanItemFormSet = forms.formset_factory(PlanItemForm, extra=0, can_delete=True)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Файл XLSX или CSV",
-                           help_text="Заполненный шаблон, не больше 5 МБ.",
-                           widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
-    mode = forms.ChoiceField(label="Что сделать с планом", initial=Mode.REPLACE,
-                             widget=forms.RadioSelect, choices=[
-                                 (Mode.REPLACE, "Заменить план содержимым файла (пункты с теми же "
-                                                "номерами обновятся и сохранят связь с уроками, "
-                                                "остальные удалятся)"),
-                                 (Mode.APPEND, "Дополнить план: строки файла добавятся после "
-                                               "последнего пункта"),
-                             ])
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Файл больше 5 МБ.")
-        return upload
-
 
 def _plan_version(assignment: TeachingAssignment) -> int:
     return (ThematicPlan.objects.filter(assignment=assignment)
@@ -154,7 +67,7 @@ def _render(request, assignment: TeachingAssignment, rights: JournalRights, *, f
     return render(request, "journal/plans/plan.html", {
         "assignment": assignment, "rights": rights, "editor": editor, "items": items,
         "page": page, "formset": formset, "plan_version": _plan_version(assignment),
-        "import_form": import_form or ImportForm(), "import_errors": import_errors,
+        "import_form": import_form or PlanImportForm(), "import_errors": import_errors,
         "errors": errors, "completion": programme_completion(assignment, timezone.localdate()),
         "today": timezone.localdate(),
     }, status=status)
@@ -206,7 +119,7 @@ def plan_import(request, assignment_id: int):
     assignment, rights = access_assignment(request.user, assignment_id)
     if not rights.keep:
         raise PermissionDenied("Тематическое планирование ведёт учитель этого журнала.")
-    form = ImportForm(request.POST, request.FILES)
+    form = PlanImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, assignment, rights, import_form=form, status=400)
     result = import_plan_file(request.user, assignment, form.cleaned_data["file"],

@@ -13,7 +13,7 @@ from accounts.models import User
 from journal.models import AssessmentType, Lesson
 from journal.services.cells import set_cell
 from journal.services.homework import set_homework
-from journal.services.rights import grant_class_rights
+from journal.services.rights import sync_class_rights
 from tests.conftest import make_student, make_user
 from tests.journal.journal_setup import TODAY, at, make_lesson
 
@@ -54,7 +54,7 @@ def class_teacher_5b(small_school) -> User:
     user = make_user("klass5b", "Белова", "Ирина", "Олеговна")
     small_school.class_5b.class_teacher = user
     small_school.class_5b.save()
-    grant_class_rights(small_school.class_5b)
+    sync_class_rights(small_school.class_5b)
     return user
 
 

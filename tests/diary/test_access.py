@@ -6,7 +6,16 @@ import pytest
 from django.urls import reverse
 
 from diary.access import students_visible_to
+from journal.models.rights import (
+    CHECK_CLASS_JOURNALS,
+    CHECK_SUBJECT_JOURNALS,
+    CO_KEEP_JOURNAL,
+    INSPECT_JOURNAL,
+)
+from journal.services.rights import grant
+from tests.conftest import make_staff
 from tests.diary.conftest import PAGES, url
+from tests.journal.journal_setup import TODAY
 
 OK, NOT_FOUND = 200, 404
 
@@ -79,6 +88,24 @@ def test_the_deputy_and_the_director_open_every_diary_of_their_school(
         sign_in(client, user)
         for student in (vasya, masha, outsider_child):
             assert client.get(url(page, student)).status_code == OK
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_second_teacher_opens_the_journals_diaries_and_checkers_do_not(
+        client, page, small_school, school, deputy, vasya, outsider_child):
+    co_teacher, inspector, checker = (
+        make_staff(school, login, last, "Вера") for login, last in (
+            ("soavtor", "Соавторова"), ("inspektor", "Инспекторова"), ("metodist", "Методистова")))
+    grant(deputy, CO_KEEP_JOURNAL, small_school.maths_5a, co_teacher)
+    grant(deputy, INSPECT_JOURNAL, small_school.maths_5a, inspector, expires_on=TODAY)
+    grant(deputy, CHECK_CLASS_JOURNALS, small_school.class_5a, checker)
+    grant(deputy, CHECK_SUBJECT_JOURNALS, small_school.maths, checker)
+    sign_in(client, co_teacher)
+    assert client.get(url(page, vasya)).status_code == OK
+    assert client.get(url(page, outsider_child)).status_code == NOT_FOUND
+    for user in (inspector, checker):
+        sign_in(client, user)
+        assert client.get(url(page, vasya)).status_code == NOT_FOUND
 
 
 @pytest.mark.parametrize("page", PAGES)

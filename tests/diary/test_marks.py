@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from diary import queries
 from journal.models import StudyPeriod
+from journal.queries.grid import term_recommendations
 from journal.services.cells import set_cell
-from journal.services.final_marks import set_final_mark, term_recommendations
+from journal.services.final_marks import set_final_mark
 from tests.diary.conftest import control_work, url
 from tests.journal.journal_setup import TODAY, make_lesson
 

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from journal.models import StudyPeriod
-from journal.services.absences import record_absence
 from journal.services.cells import set_cell
 from journal.services.final_marks import set_final_mark
 from journal.services.homework import add_homework_files, set_homework
@@ -53,11 +52,11 @@ def test_attendance_counts_excused_unexcused_and_late_by_subject(client, parent,
                                                                  small_school, teacher,
                                                                  class_teacher):
     days = [TODAY - dt.timedelta(days=n) for n in (1, 2, 3, 4)]
-    for day, kind in zip(days, ["absent", "ill", "excused", "absent"], strict=True):
-        record_absence(teacher, make_lesson(small_school.maths_5a, day, 2), vasya, kind)
+    for day, entry in zip(days, ["н", "б", "у", "н"], strict=True):
+        set_cell(teacher, make_lesson(small_school.maths_5a, day, 2), vasya, entry)
     set_cell(class_teacher, make_lesson(small_school.russian_5a, days[0], 3), vasya, "оп5")
-    record_absence(teacher, make_lesson(small_school.maths_5a, dt.date(2026, 10, 5), 2), vasya,
-                   "absent")   # the 1st quarter
+    set_cell(teacher, make_lesson(small_school.maths_5a, dt.date(2026, 10, 5), 2), vasya,
+             "н")   # the 1st quarter
     page = page_of(client, parent, "diary:attendance", vasya)
     maths = page.split('data-testid="attendance-row"')[1].split("</tr>")[0]
     assert "<td>4</td><td>2</td><td>2</td><td>0</td>" in maths

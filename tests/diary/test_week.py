@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import Lesson
-from journal.services.absences import record_absence
 from journal.services.cells import set_cell
 from journal.services.homework import add_homework_files, set_homework
 from tests.diary.conftest import LAST_MONDAY, control_work, url
@@ -85,7 +84,7 @@ def test_attachments_link_to_the_checked_download(client, parent, vasya, todays_
 def test_absences_and_lateness_are_shown(client, parent, vasya, small_school, teacher):
     maths = make_lesson(small_school.maths_5a, TODAY, number=2)
     russian = make_lesson(small_school.russian_5a, TODAY, number=3)
-    record_absence(teacher, maths, vasya, "absent")
+    set_cell(teacher, maths, vasya, "н")
     set_cell(small_school.russian_5a.teacher, russian, vasya, "оп10")
     items = lesson_items(week_page(client, parent, vasya))
     assert 'title="н">н<' in items[0]

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import Absence, ChangeRecord, Lesson
-from journal.services.absences import record_absence
+from journal.services.absences import set_absence_reason
+from journal.services.cells import set_cell
 from tests.conftest import make_student
 from tests.journal.journal_setup import LAST_WEEK, TODAY, at, make_lesson
 
@@ -62,7 +63,7 @@ def correct(client, school_class, student, day, absences, *, scope="one", **fiel
 @pytest.mark.parametrize("who", ["class_teacher", "deputy", "director"])
 def test_the_class_teacher_deputy_and_director_see_the_week(request, client, small_school, who,
                                                            teacher, vasya, maths):
-    record_absence(teacher, maths, vasya, "absent")
+    set_cell(teacher, maths, vasya, "н")
     client.force_login(request.getfixturevalue(who))
     response = client.get(week_url(small_school.class_5a))
     assert response.status_code == 200
@@ -106,7 +107,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, small_school):
 
 def test_the_director_reads_but_cannot_change(client, small_school, director, teacher, vasya,
                                               maths):
-    absence = record_absence(teacher, maths, vasya, "absent")
+    absence = set_cell(teacher, maths, vasya, "н").absence
     client.force_login(director)
     response = correct(client, small_school.class_5a, vasya, TODAY, [absence], kind="ill")
     assert response.status_code == 403
@@ -117,11 +118,11 @@ def test_the_director_reads_but_cannot_change(client, small_school, director, te
 
 def test_the_week_lists_each_days_absences_and_the_totals(client, small_school, class_teacher,
                                                           teacher, vasya, maths, russian):
-    record_absence(teacher, maths, vasya, "absent")
-    record_absence(class_teacher, russian, vasya, "ill")
+    set_cell(teacher, maths, vasya, "н")
+    set_cell(class_teacher, russian, vasya, "б")
     tuesday = make_lesson(small_school.maths_5a, TUESDAY, number=1)
     with time_machine.travel(at(TUESDAY), tick=False):
-        record_absence(teacher, tuesday, vasya, "late", minutes_late=10)
+        set_cell(teacher, tuesday, vasya, "оп10")
     other_week = make_lesson(small_school.maths_5a, LAST_WEEK, number=1)
     Absence.objects.create(lesson=other_week, student=vasya, kind="absent")
 
@@ -170,8 +171,8 @@ def test_an_unreadable_week_shows_the_current_one_with_a_message(client, small_s
 
 def test_the_day_form_comes_as_a_fragment_for_htmx(client, small_school, class_teacher, teacher,
                                                    vasya, maths, russian):
-    record_absence(teacher, maths, vasya, "absent")
-    record_absence(class_teacher, russian, vasya, "absent")
+    set_cell(teacher, maths, vasya, "н")
+    set_cell(class_teacher, russian, vasya, "н")
     client.force_login(class_teacher)
     params = {"student": vasya.pk, "date": "2026-11-16"}
     fragment = client.get(day_url(small_school.class_5a), params,
@@ -188,7 +189,7 @@ def test_the_day_form_comes_as_a_fragment_for_htmx(client, small_school, class_t
 def test_the_class_teacher_changes_n_to_b_with_a_document_and_history(client, small_school,
                                                                       class_teacher, teacher,
                                                                       vasya, maths):
-    absence = record_absence(teacher, maths, vasya, "absent")
+    absence = set_cell(teacher, maths, vasya, "н").absence
     client.force_login(class_teacher)
     response = correct(client, small_school.class_5a, vasya, TODAY, [absence], kind="ill",
                        document=f"  {DOCUMENT} ")
@@ -207,10 +208,10 @@ def test_the_class_teacher_changes_n_to_b_with_a_document_and_history(client, sm
 
 def test_a_whole_day_is_excused_at_once(client, small_school, class_teacher, teacher, vasya,
                                         maths, russian):
-    first = record_absence(teacher, maths, vasya, "absent")
-    second = record_absence(class_teacher, russian, vasya, "absent")
+    first = set_cell(teacher, maths, vasya, "н").absence
+    second = set_cell(class_teacher, russian, vasya, "н").absence
     late_lesson = make_lesson(small_school.maths_5a, TODAY, number=1)
-    late = record_absence(teacher, late_lesson, vasya, "late", minutes_late=5)
+    late = set_cell(teacher, late_lesson, vasya, "оп5").absence
     client.force_login(class_teacher)
     response = correct(client, small_school.class_5a, vasya, TODAY, [first, second], scope="day",
                        kind="ill", document=DOCUMENT)
@@ -227,8 +228,8 @@ def test_a_whole_day_is_excused_at_once(client, small_school, class_teacher, tea
 
 def test_a_day_document_alone_keeps_each_kind(client, small_school, class_teacher, teacher,
                                               vasya, maths, russian):
-    first = record_absence(teacher, maths, vasya, "absent")
-    second = record_absence(class_teacher, russian, vasya, "excused")
+    first = set_cell(teacher, maths, vasya, "н").absence
+    second = set_cell(class_teacher, russian, vasya, "у").absence
     client.force_login(class_teacher)
     correct(client, small_school.class_5a, vasya, TODAY, [first, second], scope="day", kind="",
             document="заявление родителей")
@@ -239,10 +240,11 @@ def test_a_day_document_alone_keeps_each_kind(client, small_school, class_teache
 
 def test_a_changed_absence_is_refused_with_the_current_value(client, small_school, class_teacher,
                                                              teacher, vasya, maths):
-    absence = record_absence(teacher, maths, vasya, "absent")
+    absence = set_cell(teacher, maths, vasya, "н").absence
     seen = absence.version
     # The teacher changes it after the class teacher's page was drawn.
-    record_absence(teacher, maths, vasya, "excused", document="записка", expected_version=seen)
+    set_absence_reason(teacher, absence, kind="excused", document="записка",
+                       expected_version=seen)
     client.force_login(class_teacher)
     response = correct(client, small_school.class_5a, vasya, TODAY, [absence], kind="ill",
                        document=DOCUMENT, **{f"version_{absence.pk}": seen})
@@ -258,9 +260,9 @@ def test_a_changed_absence_is_refused_with_the_current_value(client, small_schoo
 
 def test_a_day_with_one_stale_absence_saves_none(client, small_school, class_teacher, teacher,
                                                  vasya, maths, russian):
-    first = record_absence(teacher, maths, vasya, "absent")
-    second = record_absence(class_teacher, russian, vasya, "absent")
-    record_absence(class_teacher, russian, vasya, "excused", expected_version=1)
+    first = set_cell(teacher, maths, vasya, "н").absence
+    second = set_cell(class_teacher, russian, vasya, "н").absence
+    set_cell(class_teacher, russian, vasya, "у")
     history_before = ChangeRecord.objects.count()
     client.force_login(class_teacher)
     response = correct(client, small_school.class_5a, vasya, TODAY, [first, second], scope="day",
@@ -274,8 +276,8 @@ def test_a_day_with_one_stale_absence_saves_none(client, small_school, class_tea
 def test_a_day_with_a_new_absence_since_the_form_was_drawn_saves_none(client, small_school,
                                                                       class_teacher, teacher,
                                                                       vasya, maths, russian):
-    first = record_absence(teacher, maths, vasya, "absent")
-    record_absence(class_teacher, russian, vasya, "absent")
+    first = set_cell(teacher, maths, vasya, "н").absence
+    set_cell(class_teacher, russian, vasya, "н")
     client.force_login(class_teacher)
     response = correct(client, small_school.class_5a, vasya, TODAY, [first], scope="day",
                        kind="ill")
@@ -293,7 +295,7 @@ def test_a_day_with_a_new_absence_since_the_form_was_drawn_saves_none(client, sm
 def test_bad_input_is_refused_in_russian_and_saves_nothing(client, small_school, class_teacher,
                                                            teacher, vasya, maths, fields,
                                                            message):
-    absence = record_absence(teacher, maths, vasya, "absent")
+    absence = set_cell(teacher, maths, vasya, "н").absence
     client.force_login(class_teacher)
     fields = {k.replace("X", str(absence.pk)): v for k, v in fields.items()}
     response = correct(client, small_school.class_5a, vasya, TODAY, [absence], **fields)
@@ -305,8 +307,8 @@ def test_bad_input_is_refused_in_russian_and_saves_nothing(client, small_school,
 
 def test_an_empty_day_correction_is_refused(client, small_school, class_teacher, teacher, vasya,
                                             maths, russian):
-    absences = [record_absence(teacher, maths, vasya, "absent"),
-                record_absence(class_teacher, russian, vasya, "absent")]
+    absences = [set_cell(teacher, maths, vasya, "н").absence,
+                set_cell(class_teacher, russian, vasya, "н").absence]
     client.force_login(class_teacher)
     response = correct(client, small_school.class_5a, vasya, TODAY, absences, scope="day",
                        kind="", document="  ")
@@ -316,7 +318,7 @@ def test_an_empty_day_correction_is_refused(client, small_school, class_teacher,
 
 def test_lateness_is_not_corrected_here(client, small_school, class_teacher, teacher, vasya,
                                         maths):
-    late = record_absence(teacher, maths, vasya, "late", minutes_late=5)
+    late = set_cell(teacher, maths, vasya, "оп5").absence
     client.force_login(class_teacher)
     response = correct(client, small_school.class_5a, vasya, TODAY, [late], kind="ill")
     assert response.status_code == 409
@@ -324,7 +326,7 @@ def test_lateness_is_not_corrected_here(client, small_school, class_teacher, tea
 
 
 def test_the_deputy_corrects_with_a_reason(client, small_school, deputy, teacher, vasya, maths):
-    absence = record_absence(teacher, maths, vasya, "absent")
+    absence = set_cell(teacher, maths, vasya, "н").absence
     client.force_login(deputy)
     response = correct(client, small_school.class_5a, vasya, TODAY, [absence], kind="excused",
                        document="приказ № 5 (соревнования)")

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from journal.grading import (
-    has_too_few_marks,
     min_marks_required,
+    recommend_term_mark,
     recommended_mark,
     weighted_average,
 )
@@ -61,7 +61,16 @@ def test_heavier_loads_need_more_marks(hours, required):
     assert min_marks_required(hours) == required
 
 
+def too_few_marks(values: list[str], weekly_hours: Decimal | int | None) -> bool:
+    return recommend_term_mark([(value, 1) for value in values], weekly_hours).too_few_marks
+
+
 def test_too_few_marks_is_flagged():
-    assert has_too_few_marks(2, 2)
-    assert not has_too_few_marks(3, 2)
-    assert has_too_few_marks(4, 3)
+    assert too_few_marks(["5", "4"], 2)
+    assert not too_few_marks(["5", "4", "4"], 2)
+    assert too_few_marks(["5", "4", "4", "3"], 3)
+
+
+def test_pass_fail_marks_count_towards_the_minimum():
+    assert not too_few_marks(["зач", "зач", "незач"], 2)
+    assert too_few_marks(["зач", "зач"], 2)

@@ -23,11 +23,10 @@ from journal.models import (
     Subject,
     TeachingAssignment,
 )
-from journal.services.absences import record_absence
+from journal.services.cells import set_cell
 from journal.services.final_marks import set_final_mark
 from journal.services.homework import set_homework
 from journal.services.lesson_record import assign_substitute, save_lesson_record
-from journal.services.marks import change_mark, record_mark
 from tests.conftest import make_student, make_user
 from tests.journal.journal_setup import LAST_WEEK, TODAY, at, make_lesson
 
@@ -80,13 +79,13 @@ def test_late_records_are_listed_with_their_days_and_teacher(client, small_schoo
     old = make_lesson(small_school.maths_5a, LAST_WEEK)
     today = make_lesson(small_school.maths_5a, TODAY, number=3)
     save_lesson_record(teacher, old, topic="Дроби", is_held=True)
-    record_mark(teacher, old, vasya, "5")
+    set_cell(teacher, old, vasya, "5")
     other = make_student(small_school.school, "kolya", "Козлов", "Николай", small_school.class_5a)
-    record_absence(teacher, old, other, "absent")
+    set_cell(teacher, old, other, "н")
     set_homework(teacher, old, text="№ 12")
     save_lesson_record(teacher, today, topic="Проценты", is_held=True)
-    record_mark(teacher, today, vasya, "4")
-    record_absence(teacher, today, other, "ill")
+    set_cell(teacher, today, vasya, "4")
+    set_cell(teacher, today, other, "б")
     assert Lesson.objects.get(pk=old.pk).late_days == 6
 
     client.force_login(deputy)
@@ -107,10 +106,10 @@ def test_who_entered_it_and_who_taught_it(client, small_school, teacher, substit
     late mark keeps the flag and shows who entered the record."""
     substituted = make_lesson(small_school.maths_5a, LAST_WEEK)
     assign_substitute(deputy, substituted, substitute, "болезнь учителя")
-    record_mark(substitute, substituted, vasya, "4")
+    set_cell(substitute, substituted, vasya, "4")
     own = make_lesson(small_school.maths_5a, LAST_WEEK - dt.timedelta(days=1))
-    mark = record_mark(teacher, own, vasya, "3")
-    change_mark(deputy, mark, value="4", reason="исправление по итогам проверки")
+    [mark] = set_cell(teacher, own, vasya, "3").marks
+    set_cell(deputy, own, vasya, "4", reason="исправление по итогам проверки")
     assert Mark.objects.get(pk=mark.pk).late_days == 7
 
     client.force_login(deputy)

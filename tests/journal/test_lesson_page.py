@@ -7,12 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from journal.models import ChangeRecord, Homework, HomeworkFile, Lesson, PlanItem
+from journal.permissions import files_readable_by
 from journal.rules import JournalError
 from journal.services.homework import (
     MAX_FILE_BYTES,
     add_homework_files,
     delete_homework_file,
-    may_download,
     set_homework,
 )
 from journal.services.lesson_record import assign_substitute, save_lesson_record
@@ -286,6 +286,11 @@ def test_only_writers_delete_files(client, class_teacher, teacher, lesson):
     with pytest.raises(JournalError):
         delete_homework_file(class_teacher, attached)
     assert HomeworkFile.objects.exists()
+
+
+def may_download(user, attached: HomeworkFile) -> bool:
+    """What the download view decides (the diary's links follow the same rule)."""
+    return files_readable_by(user).filter(pk=attached.pk).exists()
 
 
 @pytest.fixture

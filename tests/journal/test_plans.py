@@ -14,16 +14,14 @@ from openpyxl import Workbook, load_workbook
 
 from journal.imports.plans import import_plan_file, template_xlsx
 from journal.models import ChangeRecord, CurriculumItem, Lesson, PlanItem
+from journal.queries.plans import next_plan_item, programme_completion, study_weeks
 from journal.rules import ConflictError, JournalError, NotAllowed
 from journal.services.plans import (
     Mode,
     PlanRow,
     fill_planned_dates,
     import_plan,
-    next_plan_item,
-    programme_completion,
     save_plan,
-    study_weeks,
 )
 from tests.journal.journal_setup import LAST_WEEK, NEXT_WEEK, TODAY, at, make_lesson
 

@@ -35,7 +35,8 @@ from journal.models import (
     TeachingAssignment,
     TimetableSlot,
 )
-from journal.services.rights import KEEP_JOURNAL, VIEW_CLASS_JOURNALS
+from journal.models.rights import KEEP_JOURNAL, VIEW_CLASS_JOURNALS
+from journal.services.rights import rights_disagreements
 
 TODAY = dt.date(2026, 11, 23)  # a Monday in the second quarter
 REASON = "загружено при создании демо-школы"
@@ -289,12 +290,13 @@ def test_split_subjects_have_two_groups_with_their_own_teachers(db, demo):
 
 
 def test_teachers_keep_their_journals_and_class_teachers_see_their_class(db, demo):
+    assert rights_disagreements() == []
     for assignment in TeachingAssignment.objects.select_related("teacher"):
-        assert assignment.teacher.has_perm(KEEP_JOURNAL, assignment)
+        assert assignment.teacher.has_perm(f"journal.{KEEP_JOURNAL}", assignment)
     outsider = User.objects.get(username="director")
-    assert not outsider.has_perm(KEEP_JOURNAL, TeachingAssignment.objects.first())
+    assert not outsider.has_perm(f"journal.{KEEP_JOURNAL}", TeachingAssignment.objects.first())
     for school_class in SchoolClass.objects.select_related("class_teacher"):
-        assert school_class.class_teacher.has_perm(VIEW_CLASS_JOURNALS, school_class)
+        assert school_class.class_teacher.has_perm(f"journal.{VIEW_CLASS_JOURNALS}", school_class)
 
 
 def test_students_are_born_to_fit_their_grade(db, demo):

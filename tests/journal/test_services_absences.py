@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from journal.models import Absence, Mark
-from journal.rules import ConflictError, JournalError, NotAllowed
-from journal.services.absences import clear_absence, record_absence, set_absence_reason
+from journal.rules import ConflictError, JournalError, NeedsExplanation, NotAllowed
+from journal.services.absences import set_absence_reason
+from journal.services.cells import set_cell
 from tests.journal.journal_setup import LAST_WEEK, NEXT_WEEK, TODAY, at, history_of, make_lesson
 
 
@@ -24,9 +25,9 @@ def lesson(small_school):
 
 
 def test_an_absence_is_recorded_and_changed_with_history(teacher, lesson, vasya):
-    absence = record_absence(teacher, lesson, vasya, "absent", expected_version=0)
-    again = record_absence(teacher, lesson, vasya, "late", minutes_late=7, expected_version=1)
-    assert again.pk == absence.pk
+    cell = set_cell(teacher, lesson, vasya, "н", expected_version="")
+    again = set_cell(teacher, lesson, vasya, "оп7", expected_version=cell.version).absence
+    assert again.pk == cell.absence.pk
     assert (again.kind, again.minutes_late, again.version) == ("late", 7, 2)
     create, update = history_of("absence")
     assert (create.action, update.action) == ("create", "update")
@@ -35,37 +36,39 @@ def test_an_absence_is_recorded_and_changed_with_history(teacher, lesson, vasya)
 
 
 def test_a_stale_absence_save_is_refused(teacher, lesson, vasya):
-    record_absence(teacher, lesson, vasya, "absent")
+    set_cell(teacher, lesson, vasya, "н")
     with pytest.raises(ConflictError) as conflict:
-        record_absence(teacher, lesson, vasya, "ill", expected_version=0)
-    assert conflict.value.current.kind == "absent"
+        set_cell(teacher, lesson, vasya, "б", expected_version="")
+    assert conflict.value.current.absence.kind == "absent"
     assert Absence.objects.get().kind == "absent"
 
 
 def test_absences_follow_the_rules(teacher, small_school, lesson, vasya, outsider_child):
     with pytest.raises(JournalError, match="ещё не прошёл"):
-        record_absence(teacher, make_lesson(small_school.maths_5a, NEXT_WEEK), vasya, "absent")
-    with pytest.raises(JournalError, match="только для опоздания"):
-        record_absence(teacher, lesson, vasya, "absent", minutes_late=5)
-    with pytest.raises(JournalError, match="«н», «б», «у» или «оп»"):
-        record_absence(teacher, lesson, vasya, "away")
+        set_cell(teacher, make_lesson(small_school.maths_5a, NEXT_WEEK), vasya, "н")
+    # Minutes belong to lateness only: "н5" is no entry the journal knows.
+    with pytest.raises(JournalError, match="допустимы 5, 4, 3, 2, 1, н, б, у, оп"):
+        set_cell(teacher, lesson, vasya, "н5")
+    with pytest.raises(JournalError, match="допустимы 5, 4, 3, 2, 1, н, б, у, оп"):
+        set_cell(teacher, lesson, vasya, "away")
     with pytest.raises(JournalError, match="не числится"):
-        record_absence(teacher, lesson, outsider_child, "absent")
+        set_cell(teacher, lesson, outsider_child, "н")
     assert not Absence.objects.exists()
 
 
 def test_an_absence_over_a_mark_explains_the_mark(teacher, lesson, vasya):
     Mark.objects.create(lesson=lesson, student=vasya, value="5")
-    with pytest.raises(JournalError, match="с пояснением"):
-        record_absence(teacher, lesson, vasya, "ill")
-    record_absence(teacher, lesson, vasya, "ill", over_absence_note="Сдал реферат")
+    with pytest.raises(NeedsExplanation, match="с пояснением"):
+        set_cell(teacher, lesson, vasya, "б")
+    assert not Absence.objects.exists()
+    set_cell(teacher, lesson, vasya, "б", over_absence_note="Сдал реферат")
     assert Mark.objects.get().over_absence_note == "Сдал реферат"
     assert history_of("mark", action="update")[0].new["over_absence_note"] == "Сдал реферат"
 
 
 def test_clearing_an_absence_leaves_a_history_row(teacher, lesson, vasya):
-    absence = record_absence(teacher, lesson, vasya, "absent")
-    clear_absence(teacher, absence, expected_version=1)
+    cell = set_cell(teacher, lesson, vasya, "н")
+    set_cell(teacher, lesson, vasya, "", expected_version=cell.version)
     assert not Absence.objects.exists()
     assert history_of("absence", action="delete")[0].old["kind"] == "absent"
 
@@ -73,7 +76,7 @@ def test_clearing_an_absence_leaves_a_history_row(teacher, lesson, vasya):
 def test_the_class_teacher_sets_the_reason_from_a_document(teacher, class_teacher, small_school,
                                                            vasya):
     old = make_lesson(small_school.maths_5a, LAST_WEEK)
-    absence = record_absence(teacher, old, vasya, "absent")
+    absence = set_cell(teacher, old, vasya, "н").absence
     assert absence.late_days == 6
     small_school.school.lock_after_days = 3
     small_school.school.save()
@@ -88,14 +91,15 @@ def test_the_class_teacher_sets_the_reason_from_a_document(teacher, class_teache
 
 
 def test_the_class_teacher_cannot_do_more(teacher, class_teacher, lesson, vasya):
-    late = record_absence(teacher, lesson, vasya, "late", minutes_late=5)
+    late = set_cell(teacher, lesson, vasya, "оп5").absence
     with pytest.raises(JournalError, match="Опоздание не пропуск"):
         set_absence_reason(class_teacher, late, kind="ill")
     with pytest.raises(NotAllowed, match="только уточнять пропуски"):
-        record_absence(class_teacher, lesson, vasya, "absent")
+        set_cell(class_teacher, lesson, vasya, "н")
     with pytest.raises(NotAllowed):
-        clear_absence(class_teacher, late)
-    absent = record_absence(teacher, lesson, vasya, "absent")
+        set_cell(class_teacher, lesson, vasya, "")
+    assert list(Absence.objects.values_list("kind", "minutes_late")) == [("late", 5)]
+    absent = set_cell(teacher, lesson, vasya, "н").absence
     with pytest.raises(JournalError, match="Причина пропуска"):
         set_absence_reason(class_teacher, absent, kind="late")
 
@@ -111,7 +115,7 @@ def test_a_class_teacher_of_another_class_is_refused(small_school, class_teacher
 
 
 def test_parents_cannot_excuse_absences(parent, teacher, lesson, vasya):
-    absence = record_absence(teacher, lesson, vasya, "absent")
+    absence = set_cell(teacher, lesson, vasya, "н").absence
     with pytest.raises(NotAllowed):
         set_absence_reason(parent, absence, kind="excused", document="Записка мамы")
     assert Absence.objects.get().kind == "absent"

@@ -6,13 +6,9 @@ from decimal import Decimal
 import pytest
 
 from journal.models import AssessmentType, CurriculumItem, FinalMark, Mark, StudyPeriod
+from journal.queries.grid import term_recommendations, weekly_hours, year_recommendation
 from journal.rules import ConflictError, JournalError, NotAllowed
-from journal.services.final_marks import (
-    set_final_mark,
-    term_recommendations,
-    weekly_hours,
-    year_recommendation,
-)
+from journal.services.final_marks import set_final_mark
 from tests.journal.journal_setup import TODAY, at, history_of, make_lesson
 
 

@@ -8,8 +8,7 @@ from journal.models import Enrolment
 
 
 def _classes_of(student) -> str:
-    enrolments = Enrolment.objects.filter(student=student, left_on__isnull=True,
-                                          school_class__year__is_current=True)
+    enrolments = Enrolment.objects.current().filter(student=student)
     return ", ".join(str(e.school_class) for e in enrolments.select_related("school_class"))
 
 

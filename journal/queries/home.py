@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import Student
 from journal.models import (
@@ -14,7 +16,10 @@ from journal.models import (
     Lesson,
     SchoolClass,
     TeachingAssignment,
+    TeachingAssignmentUserObjectPermission,
 )
+from journal.models.rights import CO_KEEP_JOURNAL
+from journal.permissions import holds_right
 
 
 def current_year() -> AcademicYear | None:
@@ -25,12 +30,20 @@ def bells_of(year: AcademicYear) -> dict[int, BellSchedule]:
     return {b.lesson_number: b for b in BellSchedule.objects.filter(school_id=year.school_id)}
 
 
+def _teaches(user, assignment: str = "") -> Q:
+    """The journals a user teaches: as its teacher, or as its second teacher."""
+    second = holds_right(TeachingAssignmentUserObjectPermission, user, (CO_KEEP_JOURNAL,),
+                         OuterRef(assignment + "pk"))
+    return Q(**{assignment + "teacher": user}) | Q(second)
+
+
 def lessons_taught_on(user, day: dt.date):
-    """The lessons a teacher gives on a day: their own (unless someone substitutes) and the
-    ones they substitute for."""
+    """The lessons a teacher gives on a day: of their journals, also co-taught ones (unless
+    someone substitutes), and the ones they substitute for."""
     return (
         Lesson.objects.filter(date=day)
-        .filter(Q(assignment__teacher=user, substitute__isnull=True) | Q(substitute=user))
+        .filter((_teaches(user, "assignment__") & Q(substitute__isnull=True))
+                | Q(substitute=user))
         .select_related("assignment__subject", "assignment__school_class",
                         "assignment__subgroup", "assignment__teacher", "substitute")
         .order_by("number")
@@ -41,7 +54,7 @@ def journals_of(user, year: AcademicYear, today: dt.date):
     """A teacher's journals with how many lessons have passed and how many lack a topic."""
     past = Q(lessons__date__lte=today)
     return (
-        TeachingAssignment.objects.filter(year=year, teacher=user)
+        TeachingAssignment.objects.filter(_teaches(user), year=year)
         .select_related("subject", "school_class", "subgroup")
         .annotate(lessons_past=Count("lessons", filter=past),
                   lessons_without_topic=Count("lessons", filter=past & Q(lessons__topic="")))
@@ -49,9 +62,12 @@ def journals_of(user, year: AcademicYear, today: dt.date):
     )
 
 
-def classes_led_by(user, year: AcademicYear):
+def classes_led_by(user, year: AcademicYear, today: dt.date):
+    """The user's classes with how many students they have today."""
+    present = (Enrolment.objects.active_on(today).filter(school_class=OuterRef("pk"))
+               .order_by().values("school_class").annotate(count=Count("pk")).values("count"))
     return (SchoolClass.objects.filter(year=year, class_teacher=user)
-            .annotate(student_count=Count("enrolments", filter=Q(enrolments__left_on__isnull=True)))
+            .annotate(student_count=Coalesce(Subquery(present), 0))
             .order_by("grade", "letter"))
 
 
@@ -72,15 +88,15 @@ def journals_needing_attention(year: AcademicYear, today: dt.date, days: int = 1
 def school_figures(year: AcademicYear) -> dict[str, int]:
     return {
         "classes": SchoolClass.objects.filter(year=year).count(),
-        "students": Enrolment.objects.filter(school_class__year=year, left_on__isnull=True)
-        .values("student").distinct().count(),
+        "students": Enrolment.objects.active_on(timezone.localdate())
+        .filter(school_class__year=year).values("student").distinct().count(),
         "journals": TeachingAssignment.objects.filter(year=year).count(),
     }
 
 
 def children_with_classes(students, year: AcademicYear | None):
     """Students with their current class (and its class teacher) prefetched as `current`."""
-    enrolments = Enrolment.objects.filter(left_on__isnull=True).select_related(
+    enrolments = Enrolment.objects.active_on(timezone.localdate()).select_related(
         "school_class__class_teacher")
     if year is not None:
         enrolments = enrolments.filter(school_class__year=year)
@@ -90,9 +106,7 @@ def children_with_classes(students, year: AcademicYear | None):
 
 def lessons_for_student_on(student: Student, day: dt.date):
     """A student's lessons on a day: their class's, and of the subgroups they belong to."""
-    class_ids = Enrolment.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=day), student=student, enrolled_on__lte=day,
-    ).values("school_class_id")
+    class_ids = Enrolment.objects.active_on(day).filter(student=student).values("school_class_id")
     return (
         Lesson.objects.filter(date=day, assignment__school_class_id__in=class_ids)
         .filter(Q(assignment__subgroup__isnull=True) | Q(assignment__subgroup__students=student))

@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from accounts.models import StaffRole, User
-from accounts.roles import Role
+from accounts.models import User
 from journal.models import (
     Absence,
     FinalMark,
@@ -28,18 +27,6 @@ from journal.models import (
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
           "октябрь", "ноябрь", "декабрь")
-CHECKERS = (Role.DEPUTY, Role.DIRECTOR)
-
-
-def school_checked_by(user) -> School | None:
-    """The school whose journals `user` checks (deputy director or director), else None."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    schools = School.objects.order_by("pk")
-    if user.is_superuser:
-        return schools.first()
-    return schools.filter(Exists(StaffRole.objects.filter(
-        user=user, school_id=OuterRef("pk"), role__in=CHECKERS))).first()
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,8 @@
 """A class's attendance by week: what the class teacher looks at to correct absence reasons.
 
 Reads only; the page's corrections go through `journal.services.absences`. Who may open the
-page: the class teacher (guardian `journal.view_class_journals` on the SchoolClass),
-the deputy director and the director of the class's school; outsiders get 404, as for a missing
-id. The week is built in a fixed number of queries whatever the size of the class.
+page is `journal.permissions.access_class`. The week is built in a fixed number of queries
+whatever the size of the class.
 """
 
 from __future__ import annotations
@@ -12,98 +11,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
-
-from accounts.models import StaffRole, Student
-from accounts.roles import Role
+from accounts.models import Student
 from journal.models import (
     Absence,
     ChangeRecord,
     Enrolment,
     Holiday,
     SchoolClass,
-    SchoolClassUserObjectPermission,
 )
-from journal.permissions import VIEW_CLASS_JOURNALS
 from journal.rules import MISSED_LESSON
+from journal.weeks import WEEKDAY_NAMES, WEEKDAY_SHORT, WeekNavigation, week_start
 
-WEEKDAY_SHORT = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
-WEEKDAY_NAMES = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота",
-                 "воскресенье")
 EXCUSED = frozenset({"ill", "excused"})
-
-
-@dataclass(frozen=True)
-class ClassRights:
-    view: bool = False
-    leads: bool = False      # class teacher: sets absence kinds н/б/у and documents
-    corrects: bool = False   # deputy director: may correct too, giving a reason
-
-    @property
-    def may_set_reasons(self) -> bool:
-        return self.leads or self.corrects
-
-
-def classes_with_rights(user):
-    """Classes annotated with what `user` may do with them (see `ClassRights`)."""
-    roles = StaffRole.objects.filter(user=user, school_id=OuterRef("year__school_id"))
-    return SchoolClass.objects.annotate(
-        _leads=Exists(SchoolClassUserObjectPermission.objects.filter(
-            user=user, permission__codename=VIEW_CLASS_JOURNALS, content_object_id=OuterRef("pk"))),
-        _corrects=Exists(roles.filter(role=Role.DEPUTY)),
-        _reads_all=Exists(roles.filter(role=Role.DIRECTOR)),
-    )
-
-
-def access_class(user, class_id) -> tuple[SchoolClass, ClassRights]:
-    """The class (year, school and class teacher loaded) and what the user may do on its
-    attendance page; 404 for anyone else. One query."""
-    if not (user.is_authenticated and user.is_active):
-        raise Http404("Класс не найден.")
-    base = SchoolClass.objects.select_related("year__school", "class_teacher")
-    if user.is_superuser:
-        school_class = base.filter(pk=class_id).first()
-        rights = ClassRights(view=True, leads=True, corrects=True)
-    else:
-        school_class = (classes_with_rights(user).select_related("year__school", "class_teacher")
-                        .filter(pk=class_id).first())
-        rights = ClassRights() if school_class is None else ClassRights(
-            view=school_class._leads or school_class._corrects or school_class._reads_all,
-            leads=school_class._leads, corrects=school_class._corrects)
-    if school_class is None or not rights.view:
-        raise Http404("Класс не найден.")
-    return school_class, rights
-
-
-def other_classes(user, school_class: SchoolClass) -> list[SchoolClass]:
-    """The classes of the same year whose attendance the user may also open (for switching)."""
-    classes = SchoolClass.objects.filter(year_id=school_class.year_id).order_by("grade", "letter")
-    if user.is_superuser:
-        return list(classes)
-    with_rights = classes_with_rights(user).filter(year_id=school_class.year_id)
-    return list(with_rights.filter(Q(_leads=True) | Q(_corrects=True) | Q(_reads_all=True))
-                .order_by("grade", "letter"))
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Monday of the week `day` falls in."""
-    return day - dt.timedelta(days=day.weekday())
-
-
-def parse_week(value: str | None, today: dt.date) -> tuple[dt.date, str | None]:
-    """The Monday of the asked week (any date of it, YYYY-MM-DD) and an error for the user
-    when the value cannot be read, in which case the current week is shown."""
-    if not value:
-        return week_start(today), None
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return week_start(today), (f"Не удалось прочитать дату «{value[:20]}»: укажите её как "
-                                   f"ДД.ММ.ГГГГ в календаре. Показана текущая неделя.")
-    if day.year < 2000 or day.year > 2100:
-        return week_start(today), "Дата вне допустимого диапазона. Показана текущая неделя."
-    return week_start(day), None
 
 
 def absence_label(absence: Absence) -> str:
@@ -172,24 +91,12 @@ class Row:
 
 
 @dataclass
-class AttendanceWeek:
+class AttendanceWeek(WeekNavigation):
     school_class: SchoolClass
     monday: dt.date
     days: list[Day]
     rows: list[Row]
     totals: Totals
-
-    @property
-    def last_day(self) -> dt.date:
-        return self.days[-1].date
-
-    @property
-    def previous(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
-
-    @property
-    def next(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
 
 
 def school_days(school_class: SchoolClass, monday: dt.date) -> list[Day]:
@@ -198,7 +105,7 @@ def school_days(school_class: SchoolClass, monday: dt.date) -> list[Day]:
             for i in range(school_class.year.school.days_per_week)]
     holidays = Holiday.objects.filter(
         year_id=school_class.year_id, starts_on__lte=days[-1].date, ends_on__gte=monday,
-        grade_from__lte=school_class.grade, grade_to__gte=school_class.grade)
+    ).for_grade(school_class.grade)
     for holiday in holidays:
         for day in days:
             if holiday.starts_on <= day.date <= holiday.ends_on:
@@ -208,8 +115,7 @@ def school_days(school_class: SchoolClass, monday: dt.date) -> list[Day]:
 
 def _enrolled_students(school_class: SchoolClass, first: dt.date, last: dt.date):
     """Enrolments in the class overlapping the days, students and their names loaded."""
-    return (Enrolment.objects.filter(school_class=school_class, enrolled_on__lte=last)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gte=first))
+    return (Enrolment.objects.overlapping(first, last).filter(school_class=school_class)
             .select_related("student__user")
             .order_by("student__user__last_name", "student__user__first_name",
                       "student__user__patronymic", "student_id", "enrolled_on"))
@@ -223,7 +129,7 @@ def _absences(school_class: SchoolClass, first: dt.date, last: dt.date, **filter
                       "pk"))
 
 
-def build_week(school_class: SchoolClass, monday: dt.date) -> AttendanceWeek:
+def build_attendance_week(school_class: SchoolClass, monday: dt.date) -> AttendanceWeek:
     """Students × school days of the week, each day the student's absences per lesson, and
     the week's totals per student and for the class. Three queries."""
     days = school_days(school_class, monday)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from accounts.models import Student
 from journal import grading
+from journal.grading import Recommendation
 from journal.models import (
     Absence,
     AssessmentType,
+    CurriculumItem,
     Enrolment,
     FinalMark,
     Lesson,
@@ -27,61 +28,32 @@ from journal.models import (
     StudyPeriod,
     TeachingAssignment,
 )
-from journal.rules import cell_text
-from journal.services.cells import cell_version
-from journal.services.final_marks import mark_weight, weekly_hours
-
-
-@dataclass
-class Cell:
-    lesson: Lesson
-    student_id: int
-    marks: list[Mark] = field(default_factory=list)
-    absence: Absence | None = None
-    enrolled: bool = True
-    future: bool = False
-
-    @property
-    def html(self) -> str:
-        """The grid's <td>, built here rather than in the template: a 30 × 60 grid has 1,800
-        of them, and the template engine would spend most of the page's time on them."""
-        classes = ["cell"]
-        if not self.enrolled:
-            classes.append("not-enrolled")
-        if self.future:
-            classes.append("future")
-        if self.absence:
-            classes.append("absent")
-        notes = " ".join(n for m in self.marks for n in (m.comment, m.over_absence_note) if n)
-        title = f' title="{escape(notes)}"' if notes else ""
-        return mark_safe(  # noqa: S308 - every value is escaped or a number
-            f'<td class="{" ".join(classes)}" tabindex="{0 if self.enrolled else -1}" '
-            f'data-lesson="{self.lesson.pk}" data-student="{self.student_id}" '
-            f'data-version="{escape(self.version)}" data-testid="cell"{title}>'
-            f"{escape(self.text)}</td>")
-
-    @property
-    def text(self) -> str:
-        absence = self.absence
-        return cell_text([m.value for m in self.marks], absence.kind if absence else None,
-                         absence.minutes_late if absence else None)
-
-    @property
-    def version(self) -> str:
-        """What the cell looked like when the page was drawn: a save compares it to refuse
-        overwriting someone else's change."""
-        return cell_version(self.marks, self.absence)
+from journal.queries.cells import Cell
+from journal.queries.students import journal_enrolments
 
 
 @dataclass
 class Row:
     student: Student
     cells: list[Cell]
+    recommendation: Recommendation
     term_mark: FinalMark | None = None
-    average: Decimal | None = None
-    recommended: int | None = None
-    mark_count: int = 0
-    too_few_marks: bool = False
+
+    @property
+    def average(self) -> Decimal | None:
+        return self.recommendation.average
+
+    @property
+    def recommended(self) -> int | None:
+        return self.recommendation.mark
+
+    @property
+    def mark_count(self) -> int:
+        return self.recommendation.mark_count
+
+    @property
+    def too_few_marks(self) -> bool:
+        return self.recommendation.too_few_marks
 
 
 @dataclass
@@ -97,9 +69,8 @@ class JournalGrid:
 
 
 def periods_for(assignment: TeachingAssignment) -> list[StudyPeriod]:
-    grade = assignment.school_class.grade
-    return list(StudyPeriod.objects.filter(year_id=assignment.year_id, grade_from__lte=grade,
-                                           grade_to__gte=grade).order_by("starts_on"))
+    return list(StudyPeriod.objects.filter(year_id=assignment.year_id)
+                .for_grade(assignment.school_class.grade).order_by("starts_on"))
 
 
 def period_for(periods: list[StudyPeriod], day: dt.date) -> StudyPeriod | None:
@@ -111,15 +82,65 @@ def period_for(periods: list[StudyPeriod], day: dt.date) -> StudyPeriod | None:
     return started[-1] if started else (periods[0] if periods else None)
 
 
+def weekly_hours_of(assignments: Iterable[TeachingAssignment]) -> dict[int, Decimal | None]:
+    """Hours a week of each journal's subject (by assignment id): the class's own curriculum
+    line, else the grade's. One query for any number of journals."""
+    assignments = list(assignments)
+    if not assignments:
+        return {}
+    items = CurriculumItem.objects.filter(
+        Q(school_class_id__in={a.school_class_id for a in assignments})
+        | Q(grade__in={a.school_class.grade for a in assignments}, school_class__isnull=True),
+        year_id__in={a.year_id for a in assignments},
+        subject_id__in={a.subject_id for a in assignments},
+    ).values_list("year_id", "subject_id", "school_class_id", "grade", "hours_per_week")
+    by_class: dict[tuple, Decimal] = {}
+    by_grade: dict[tuple, Decimal] = {}
+    for year_id, subject_id, class_id, grade, hours in items:
+        if class_id:
+            by_class[(year_id, subject_id, class_id)] = hours
+        else:
+            by_grade[(year_id, subject_id, grade)] = hours
+    return {a.pk: by_class.get((a.year_id, a.subject_id, a.school_class_id),
+                               by_grade.get((a.year_id, a.subject_id, a.school_class.grade)))
+            for a in assignments}
+
+
+def weekly_hours(assignment: TeachingAssignment) -> Decimal | None:
+    return weekly_hours_of([assignment])[assignment.pk]
+
+
+def term_recommendations(assignment: TeachingAssignment, period: StudyPeriod,
+                         student_ids: Iterable[int]) -> dict[int, Recommendation]:
+    """The recommended term mark of each given student, from the period's marks in this
+    journal (two queries whatever the number of students)."""
+    ids = list(student_ids)
+    marks = Mark.objects.filter(
+        lesson__assignment=assignment, lesson__date__gte=period.starts_on,
+        lesson__date__lte=period.ends_on, student_id__in=ids,
+    ).values_list("student_id", "value", "assessment_type__weight",
+                  "lesson__assessment_type__weight")
+    weighted: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for student_id, value, own, lessons in marks:
+        weighted[student_id].append((value, grading.mark_weight(own, lessons)))
+    hours = weekly_hours(assignment)
+    threshold = assignment.year.school.rounding_threshold
+    return {student_id: grading.recommend_term_mark(weighted[student_id], hours, threshold)
+            for student_id in ids}
+
+
+def year_recommendation(assignment: TeachingAssignment, student: Student) -> Recommendation:
+    """The year mark the student's term marks in this journal recommend."""
+    values = FinalMark.objects.filter(assignment=assignment, student=student,
+                                      kind=FinalMark.Kind.PERIOD).values_list("value", flat=True)
+    return grading.recommend_year_mark(values, assignment.year.school.rounding_threshold)
+
+
 def _students(assignment: TeachingAssignment, start: dt.date, end: dt.date):
-    """Enrolments of the journal's students that overlap the period, by name."""
-    enrolments = Enrolment.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=start),
-        school_class_id=assignment.school_class_id, enrolled_on__lte=end,
-    ).select_related("student__user").order_by(
+    """Enrolments of the journal's students that overlap the period, by student, by name."""
+    enrolments = journal_enrolments(assignment, start, end).select_related(
+        "student__user").order_by(
         "student__user__last_name", "student__user__first_name", "student__user__patronymic")
-    if assignment.subgroup_id:
-        enrolments = enrolments.filter(student__subgroups=assignment.subgroup_id)
     by_student: dict[int, list[Enrolment]] = {}
     for enrolment in enrolments:
         by_student.setdefault(enrolment.student_id, []).append(enrolment)
@@ -162,20 +183,17 @@ def build_grid(assignment: TeachingAssignment, period: StudyPeriod | None,
                         enrolled=any(e.is_active_on(lesson.date) for e in student_enrolments))
             cells.append(cell)
             for mark in cell.marks:
-                weighted.append((mark.value, mark_weight(
+                weighted.append((mark.value, grading.mark_weight(
                     mark.assessment_type.weight if mark.assessment_type else None,
                     lesson.assessment_type.weight if lesson.assessment_type else None)))
-        average = grading.weighted_average(weighted)
-        count = sum(1 for value, _ in weighted if value in grading.SCALE)
         rows.append(Row(
             student=student_enrolments[0].student, cells=cells,
-            term_mark=term_marks.get(student_id), average=average,
-            recommended=grading.recommended_mark(average, threshold), mark_count=count,
-            too_few_marks=grading.has_too_few_marks(count, hours)))
+            recommendation=grading.recommend_term_mark(weighted, hours, threshold),
+            term_mark=term_marks.get(student_id)))
     return JournalGrid(
         assignment=assignment, period=period, periods=periods, lessons=lessons, rows=rows,
         assessment_types=list(AssessmentType.objects.filter(school=school)),
-        weekly_hours=hours, marks_allowed=assignment.school_class.grade != 1)
+        weekly_hours=hours, marks_allowed=assignment.school_class.gets_marks)
 
 
 @dataclass
@@ -207,12 +225,12 @@ def build_year_grid(assignment: TeachingAssignment, periods: list[StudyPeriod]) 
     rows = []
     for student_id, student_enrolments in enrolments.items():
         terms = [finals.get((student_id, FinalMark.Kind.PERIOD, p.pk)) for p in periods]
-        average = grading.weighted_average((t.value, 1) for t in terms if t is not None)
+        recommendation = grading.recommend_year_mark(
+            (t.value for t in terms if t is not None), year.school.rounding_threshold)
         rows.append(YearRow(
             student=student_enrolments[0].student, term_marks=terms,
             year=finals.get((student_id, FinalMark.Kind.YEAR, None)),
             exam=finals.get((student_id, FinalMark.Kind.EXAM, None)),
             final=finals.get((student_id, FinalMark.Kind.FINAL, None)),
-            average=average,
-            recommended=grading.recommended_mark(average, year.school.rounding_threshold)))
+            average=recommendation.average, recommended=recommendation.mark))
     return YearGrid(assignment=assignment, periods=periods, rows=rows)

@@ -1,0 +1,208 @@
+"""The journal's forms: the lesson record and substitution, the thematic plan and its import,
+and the XLSX imports of the setup."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.models import User
+from journal.imports.base import MAX_UPLOAD_BYTES
+from journal.models import AssessmentType, Lesson, PlanItem, TeachingAssignment
+from journal.models.plans import MAX_ITEM_HOURS
+from journal.permissions import JournalRights
+from journal.rules import JournalError
+from journal.services.homework import ACCEPT, check_uploads
+from journal.services.plans import MAX_NUMBER, Mode, PlanRow, row_problems
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _plan_item_label(item: PlanItem, used: set[int]) -> str:
+    topic = item.topic if len(item.topic) <= 90 else item.topic[:88] + "…"
+    return f"{item.number}. {topic}" + (" ✓" if item.pk in used else "")
+
+
+class LessonRecordForm(forms.Form):
+    plan_item = forms.ModelChoiceField(label="Пункт тематического плана (КТП)", required=False,
+                                       queryset=PlanItem.objects.none(),
+                                       empty_label="— не связан с КТП —")
+    topic = forms.CharField(label="Тема урока", max_length=500, required=False,
+                            help_text="Если тема пуста, она берётся из выбранного пункта КТП.")
+    is_held = forms.BooleanField(label="Урок проведён", required=False)
+    assessment_type = forms.ModelChoiceField(label="Вид контроля", required=False,
+                                             queryset=AssessmentType.objects.none(),
+                                             empty_label="— нет —")
+    homework = forms.CharField(label="Домашнее задание", required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    homework_none = forms.BooleanField(label="Не задано", required=False)
+    due_lesson = forms.ModelChoiceField(label="К уроку", required=False,
+                                        queryset=Lesson.objects.none(),
+                                        empty_label="— к следующему уроку —")
+    files = MultipleFileField(label="Прикрепить файлы к заданию", required=False,
+                              help_text="До 10 МБ каждый: PDF, DOC, DOCX, XLS, XLSX, PPT, PPTX, "
+                                        "ODT, TXT, JPG, PNG, ZIP.")
+    reason = forms.CharField(label="Причина исправления", max_length=500, required=False,
+                             help_text="Сохраняется в истории изменений.")
+    lesson_version = forms.IntegerField(widget=forms.HiddenInput)
+    homework_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, lesson: Lesson, rights: JournalRights, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment_type"].queryset = AssessmentType.objects.filter(
+            school_id=lesson.assignment.year.school_id)
+        upcoming = Lesson.objects.filter(assignment_id=lesson.assignment_id,
+                                         date__gt=lesson.date).order_by("date", "number")[:12]
+        self.fields["due_lesson"].queryset = Lesson.objects.filter(
+            pk__in=[x.pk for x in upcoming]).order_by("date", "number")
+        self.fields["due_lesson"].label_from_instance = lambda x: f"{x.date:%d.%m.%Y}, {x.number} урок"
+        items = PlanItem.objects.filter(plan__assignment_id=lesson.assignment_id)
+        used = set(Lesson.objects.filter(assignment_id=lesson.assignment_id,
+                                         plan_item__isnull=False).exclude(pk=lesson.pk)
+                   .values_list("plan_item_id", flat=True))
+        self.fields["plan_item"].queryset = items.order_by("number", "pk")
+        self.fields["plan_item"].label_from_instance = lambda item: _plan_item_label(item, used)
+        if used:
+            self.fields["plan_item"].help_text = "✓ — пункт уже связан с другим уроком."
+        if not lesson.assignment.school_class.gets_marks:
+            for name in ("homework", "homework_none", "due_lesson", "files"):
+                del self.fields[name]
+        if rights.is_correction:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        try:
+            check_uploads(files)
+        except JournalError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return files
+
+
+class SubstituteForm(forms.Form):
+    substitute = forms.ModelChoiceField(label="Кто заменяет", queryset=User.objects.none(),
+                                        empty_label="— выберите сотрудника —")
+    substitute_reason = forms.CharField(label="Причина замены", max_length=200,
+                                        help_text="Болезнь, курсы, командировка…")
+    lesson_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, lesson: Lesson, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["substitute"].queryset = (
+            User.objects.filter(staff_roles__school_id=lesson.assignment.year.school_id,
+                                is_active=True)
+            .exclude(pk=lesson.assignment.teacher_id).distinct()
+            .order_by("last_name", "first_name", "patronymic"))
+        self.fields["substitute"].label_from_instance = lambda user: user.full_name
+
+
+FIELD_NAMES = {"number": "number", "section": "section", "topic": "topic", "hours": "hours",
+               "planned_on": "planned_on"}
+
+
+def _small(widget: type[forms.Widget], **attrs) -> forms.Widget:
+    return widget(attrs={"class": "form-control form-control-sm", **attrs})
+
+
+class PlanItemForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.IntegerField(label="№", required=False, min_value=1, max_value=MAX_NUMBER,
+                                widget=_small(forms.NumberInput, style="width: 5.5em"))
+    section = forms.CharField(label="Раздел", required=False, max_length=300,
+                              widget=_small(forms.TextInput))
+    topic = forms.CharField(label="Тема урока", required=False, max_length=500,
+                            widget=_small(forms.TextInput))
+    hours = forms.IntegerField(label="Часов", required=False, min_value=1,
+                               max_value=MAX_ITEM_HOURS, initial=1,
+                               widget=_small(forms.NumberInput, style="width: 5em"))
+    planned_on = forms.DateField(label="Дата по плану", required=False,
+                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={
+                                     "type": "date", "class": "form-control form-control-sm"}))
+
+    def __init__(self, *args, assignment: TeachingAssignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        if "DELETE" in self.fields:
+            self.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    @property
+    def is_blank(self) -> bool:
+        """A new row left empty (its hours may still show the default)."""
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("id") and not any(
+            data.get(name) for name in ("number", "section", "topic", "planned_on"))
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or data.get("DELETE") or self.is_blank:
+            return data
+        row = self.plan_row()
+        year = self.assignment.year
+        for name, message in row_problems(row, year.starts_on, year.ends_on).items():
+            self.add_error(FIELD_NAMES[name], message[0].upper() + message[1:] + ".")
+        return data
+
+    def plan_row(self) -> PlanRow:
+        data = self.cleaned_data
+        number = data.get("number")
+        where = f"Пункт № {number}" if number else "Новый пункт"
+        return PlanRow(topic=data.get("topic") or "", number=number,
+                       section=data.get("section") or "", hours=data.get("hours") or 1,
+                       planned_on=data.get("planned_on"), item_id=data.get("id"), where=where)
+
+
+PlanItemFormSet = forms.formset_factory(PlanItemForm, extra=0, can_delete=True)
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label="Файл XLSX или CSV",
+                           help_text="Заполненный шаблон, не больше 5 МБ.",
+                           widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
+    mode = forms.ChoiceField(label="Что сделать с планом", initial=Mode.REPLACE,
+                             widget=forms.RadioSelect, choices=[
+                                 (Mode.REPLACE, "Заменить план содержимым файла (пункты с теми же "
+                                                "номерами обновятся и сохранят связь с уроками, "
+                                                "остальные удалятся)"),
+                                 (Mode.APPEND, "Дополнить план: строки файла добавятся после "
+                                               "последнего пункта"),
+                             ])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Файл больше 5 МБ.")
+        return upload
+
+
+XLSX_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SchoolImportForm(forms.Form):
+    """A class list, staff or curriculum file (`journal.imports`)."""
+
+    file = forms.FileField(label="Файл XLSX", help_text="Заполненный шаблон, не больше 5 МБ.",
+                           widget=forms.FileInput(attrs={"accept": XLSX_TYPES}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Файл больше 5 МБ. Разделите его на несколько файлов "
+                                        "(например, по параллелям) и загрузите их по очереди.")
+        return upload
