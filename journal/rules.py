@@ -61,6 +61,10 @@ class NotAllowed(JournalError):
     """The user may not make this change (as opposed to a wrong value)."""
 
 
+class NoAccess(NotAllowed):
+    """The user may not even read this journal: pages answer as for a missing one (404)."""
+
+
 class NeedsExplanation(JournalError):
     """A mark over a missed lesson was given without the explanation the parents are owed."""
 

@@ -40,6 +40,7 @@ from journal.rules import (
     NO_MARKS_IN_GRADE_1,
     ConflictError,
     JournalError,
+    NoAccess,
     NotAllowed,
     days_late,
     days_late_at,
@@ -60,7 +61,7 @@ REASON_REQUIRED = "Укажите причину исправления: она 
 def refuse_writer(rights: JournalRights) -> None:
     """Raise the refusal that fits someone who may not write this journal."""
     if not rights.view:
-        raise NotAllowed(NO_ACCESS)
+        raise NoAccess(NO_ACCESS)
     if rights.absence_reasons:
         raise NotAllowed(CLASS_TEACHER_ONLY)
     raise NotAllowed(READ_ONLY)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Student
-from journal.models import AssessmentType, ChangeRecord, FinalMark, TeachingAssignment
+from journal.models import AssessmentType, ChangeRecord, FinalMark, Lesson, TeachingAssignment
 from journal.permissions import (
     access_assignment,
     access_lesson,
@@ -19,7 +19,7 @@ from journal.permissions import (
 from journal.queries.cells import load_cell
 from journal.queries.grid import build_grid, build_year_grid, period_for, periods_for
 from journal.queries.students import journal_student
-from journal.rules import ConflictError, JournalError, NeedsExplanation, NotAllowed
+from journal.rules import ConflictError, JournalError, NeedsExplanation, NoAccess, NotAllowed
 from journal.services.cells import fill_column, set_cell
 from journal.services.final_marks import set_final_mark
 from journal.services.marks import change_mark
@@ -31,6 +31,10 @@ def _error(exc: JournalError) -> JsonResponse:
     status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, ConflictError) \
         else 400
     return JsonResponse({"ok": False, "error": exc.message}, status=status)
+
+
+def _id(value: str) -> int:
+    return int(value) if value.isdigit() else 0
 
 
 def _lesson_of(request, assignment_id: int, lesson_id: str, *, write: bool = False):
@@ -81,7 +85,13 @@ def journal_page(request, assignment_id: int):
 @login_required
 @require_POST
 def save_cell(request, assignment_id: int):
-    lesson, _ = _lesson_of(request, assignment_id, request.POST.get("lesson", ""))
+    # The rights are read once, by the save itself (the grid's busiest request); someone who
+    # may not read the journal gets 404 from its NoAccess.
+    lesson = Lesson.objects.select_related("assignment__year", "assignment__school_class",
+                                           "assignment__subgroup").filter(
+        pk=_id(request.POST.get("lesson", "")), assignment_id=assignment_id).first()
+    if lesson is None:
+        raise Http404
     student = _student(lesson.assignment, request.POST.get("student", ""))
     expected = None if request.POST.get("force") else request.POST.get("version", "")
     try:
@@ -96,6 +106,8 @@ def save_cell(request, assignment_id: int):
                              "version": current.version}, status=409)
     except NeedsExplanation as exc:
         return JsonResponse({"ok": False, "error": exc.message, "needs_note": True}, status=400)
+    except NoAccess:
+        raise Http404 from None
     except JournalError as exc:
         return _error(exc)
     return JsonResponse({"ok": True, "text": cell.text, "version": cell.version})
