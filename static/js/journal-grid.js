@@ -36,6 +36,20 @@
     if (status === "saved") setTimeout(() => cell.classList.remove("saved"), 1500);
   }
 
+  // The key that makes a save idempotent: one per logical save, sent again with each retry, so
+  // that a retry of a save whose answer was lost gets the first answer instead of a conflict.
+  function newRequestId() {
+    // randomUUID exists only in secure contexts; a school's closed network may serve plain http.
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    if (window.crypto && typeof window.crypto.getRandomValues === "function") {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function showText(cell, text) {
     cell.textContent = text;
     cell.classList.toggle("absent", /[нбу]|оп/.test(text));
@@ -55,7 +69,8 @@
     return { status: response.status, payload };
   }
 
-  async function save(cell, value, attempt = 0, force = false, note = "") {
+  // A new call without requestId is a new logical save; retries pass the one they were given.
+  async function save(cell, value, attempt = 0, force = false, note = "", requestId = newRequestId()) {
     pending.set(cell, value);
     showText(cell, value);
     setStatus(cell, "saving", "Сохраняется…");
@@ -71,6 +86,7 @@
         version: cell.dataset.version,
         note: note || "",
         force: force ? "1" : "",
+        request_id: requestId,
       });
     } catch (networkError) {
       result = null;
@@ -80,7 +96,7 @@
       pending.delete(cell);
       cell.dataset.version = result.payload.version;
       showText(cell, result.payload.text);
-      setStatus(cell, "saved", result.payload.warning || "Сохранено");
+      setStatus(cell, "saved", "Сохранено");
       return;
     }
     if (result && result.payload && result.status === 409) {
@@ -115,7 +131,9 @@
     // Network or server failure: keep the value and try again.
     const delay = RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)];
     setStatus(cell, "error", `Не удалось сохранить (нет связи с сервером). Повтор через ${delay / 1000} с.`);
-    setTimeout(() => { if (pending.get(cell) === value) save(cell, value, attempt + 1, force, note); }, delay);
+    setTimeout(() => {
+      if (pending.get(cell) === value) save(cell, value, attempt + 1, force, note, requestId);
+    }, delay);
   }
 
   function startEditing(cell, initial) {
@@ -209,7 +227,16 @@
     if (!button) return;
     const entry = window.prompt("Что поставить всем в этом столбце? (например, 5 или н)");
     if (entry === null || entry.trim() === "") return;
-    const result = await post(table.dataset.columnUrl, { lesson: button.dataset.lesson, entry: entry.trim() });
+    // A retry after a lost answer sends the same key, so a fill that did commit is not made twice.
+    const data = { lesson: button.dataset.lesson, entry: entry.trim(), request_id: newRequestId() };
+    let result = null;
+    while (result === null) {
+      try {
+        result = await post(table.dataset.columnUrl, data);
+      } catch (networkError) {
+        if (!window.confirm("Не удалось заполнить столбец: нет связи с сервером. Повторить?")) return;
+      }
+    }
     if (result.status === 200 && result.payload && result.payload.ok) {
       for (const item of result.payload.cells) {
         const cell = table.querySelector(`td.cell[data-lesson="${button.dataset.lesson}"][data-student="${item.student}"]`);
@@ -223,4 +250,8 @@
   window.addEventListener("beforeunload", (event) => {
     if (pending.size) { event.preventDefault(); event.returnValue = ""; }
   });
+
+  // Cells take focus before this script has run on a slow connection; until then keys typed
+  // into them go nowhere. Marks the grid as ready for typing (browser tests wait for it).
+  table.dataset.ready = "1";
 })();

@@ -64,8 +64,20 @@ def screenshot():
 
 
 def sign_in(page, login: str, password: str) -> None:
+    from playwright.sync_api import expect
+
     page.goto("/login/")
     page.get_by_label("Имя пользователя").fill(login)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
-    page.wait_for_load_state("domcontentloaded")
+    expect(page.get_by_test_id("user-menu")).to_be_visible()  # signed in, on the next page
+
+
+def grid_cells(page):
+    """The journal grid's cells, once its script is ready for typing. The cells can take focus
+    before the script has run (a click on a link waits for the next page to start, not for its
+    scripts), and keys typed then go nowhere."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("table.journal-grid")).to_have_attribute("data-ready", "1")
+    return page.locator('td[data-testid="cell"]')
