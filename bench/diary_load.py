@@ -185,7 +185,7 @@ def week_pages_of_parents(count: int) -> list[tuple[int, str]] | None:
     this week, half at the week before (the one with marks in it when today is a Monday)."""
     import datetime as dt
 
-    from django.db.models import Count, Exists, OuterRef, Q
+    from django.db.models import Count, Exists, OuterRef
     from django.urls import reverse
     from django.utils import timezone
 
@@ -196,10 +196,7 @@ def week_pages_of_parents(count: int) -> list[tuple[int, str]] | None:
     if school is None or not school.size:
         return None
     today = timezone.localdate()
-    current = Enrolment.objects.filter(Q(left_on__isnull=True) | Q(left_on__gte=today),
-                                       student_id=OuterRef("student_id"),
-                                       school_class__year__is_current=True,
-                                       enrolled_on__lte=today)
+    current = Enrolment.objects.current().filter(student_id=OuterRef("student_id"))
     links = (ParentStudent.objects.filter(Exists(current), student__school=school,
                                           parent__user__is_active=True)
              .order_by("parent_id", "student_id").values_list("parent__user_id", "student_id"))

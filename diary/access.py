@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.access import is_signed_in
 from accounts.models import ParentStudent, StaffRole, Student
@@ -48,10 +47,7 @@ def students_visible_to(user) -> QuerySet[Student]:
         return Student.objects.none()
     if user.is_superuser:
         return Student.objects.all()
-    today = timezone.localdate()
-    current = Enrolment.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=today),
-        student_id=OuterRef("pk"), school_class__year__is_current=True)
+    current = Enrolment.objects.current().filter(student_id=OuterRef("pk"))
     leads = holds_right(SchoolClassUserObjectPermission, user, (VIEW_CLASS_JOURNALS,),
                         OuterRef("school_class_id"))
     keeps = holds_right(TeachingAssignmentUserObjectPermission, user, KEEPERS, OuterRef("pk"))
