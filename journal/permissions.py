@@ -338,3 +338,18 @@ def school_checked_by(user) -> School | None:
         return schools.first()
     return schools.filter(Exists(StaffRole.objects.filter(
         user=user, school_id=OuterRef("pk"), role__in=JOURNAL_CHECKERS))).first()
+
+
+def school_managed_by(user) -> School | None:
+    """The school whose people and curriculum `user` loads from XLSX (`SCHOOL_MANAGERS`); for
+    a superuser, the school of the current year, else the first one. None for anyone else."""
+    if not is_signed_in(user):
+        return None
+    role = (StaffRole.objects.filter(user=user, role__in=SCHOOL_MANAGERS)
+            .select_related("school").order_by("pk").first())
+    if role is not None:
+        return role.school
+    if not user.is_superuser:
+        return None
+    current = School.objects.filter(years__is_current=True).order_by("pk").first()
+    return current or School.objects.order_by("pk").first()

@@ -33,8 +33,15 @@ def _error(exc: JournalError) -> JsonResponse:
     return JsonResponse({"ok": False, "error": exc.message}, status=status)
 
 
-def _id(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+def _journal_lesson(assignment_id: int, lesson_id: str) -> Lesson:
+    """A lesson of this journal, before any rights are read: for saves whose service reads
+    them (and answers NoAccess, shown as 404, to anyone who may not read the journal)."""
+    lesson = Lesson.objects.select_related(
+        "assignment__year", "assignment__school_class", "assignment__subgroup",
+    ).filter(pk=int(lesson_id) if lesson_id.isdigit() else 0, assignment_id=assignment_id).first()
+    if lesson is None:
+        raise Http404
+    return lesson
 
 
 def _lesson_of(request, assignment_id: int, lesson_id: str, *, write: bool = False):
@@ -87,11 +94,7 @@ def journal_page(request, assignment_id: int):
 def save_cell(request, assignment_id: int):
     # The rights are read once, by the save itself (the grid's busiest request); someone who
     # may not read the journal gets 404 from its NoAccess.
-    lesson = Lesson.objects.select_related("assignment__year", "assignment__school_class",
-                                           "assignment__subgroup").filter(
-        pk=_id(request.POST.get("lesson", "")), assignment_id=assignment_id).first()
-    if lesson is None:
-        raise Http404
+    lesson = _journal_lesson(assignment_id, request.POST.get("lesson", ""))
     student = _student(lesson.assignment, request.POST.get("student", ""))
     expected = None if request.POST.get("force") else request.POST.get("version", "")
     try:
@@ -116,12 +119,14 @@ def save_cell(request, assignment_id: int):
 @login_required
 @require_POST
 def fill_lesson_column(request, assignment_id: int):
-    lesson, _ = _lesson_of(request, assignment_id, request.POST.get("lesson", ""), write=True)
+    lesson = _journal_lesson(assignment_id, request.POST.get("lesson", ""))
     try:
         result = fill_column(request.user, lesson, request.POST.get("entry", ""),
                              over_absence_note=request.POST.get("note", ""),
                              reason=request.POST.get("reason", ""),
                              request_id=request.POST.get("request_id", ""))
+    except NoAccess:
+        raise Http404 from None
     except JournalError as exc:
         return _error(exc)
     return JsonResponse({"ok": True, "skipped": len(result.skipped), "cells": [

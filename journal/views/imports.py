@@ -11,13 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.models import StaffRole
-from accounts.roles import SCHOOL_MANAGERS
 from journal.forms import SchoolImportForm
 from journal.imports import KINDS, ImportKind
 from journal.imports.accounts_list import accounts_workbook
 from journal.imports.template import build_template
 from journal.models import AcademicYear, School
+from journal.permissions import school_managed_by
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,15 +30,8 @@ class ImportTarget:
 def import_target(request: HttpRequest) -> ImportTarget:
     """The school (and its current year) the user loads data into. Only deputy directors,
     administrators and superusers may; everybody else gets 404."""
-    user = request.user
-    role = (StaffRole.objects.filter(user=user, role__in=SCHOOL_MANAGERS)
-            .select_related("school").order_by("pk").first())
-    if role is not None:
-        school = role.school
-    elif user.is_superuser:
-        year = AcademicYear.objects.select_related("school").filter(is_current=True).first()
-        school = year.school if year else School.objects.order_by("pk").first()
-    else:
+    school = school_managed_by(request.user)
+    if school is None and not request.user.is_superuser:
         raise Http404
     year = AcademicYear.objects.filter(school=school, is_current=True).first() if school else None
     return ImportTarget(school=school, year=year)
