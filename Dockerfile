@@ -7,7 +7,7 @@
 FROM node:22-bookworm-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 
 # --- The application ---
 FROM python:3.11-slim-bookworm
