@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.db.models import Exists, OuterRef
 
-from accounts.roles import JOURNAL_CHECKERS, SCHOOL_MANAGERS, SETUP_ROLES, Role
+from accounts.roles import JOURNAL_CHECKERS, SCHOOL_MANAGERS, SETUP_ROLES, TIMETABLE_KEEPERS, Role
 
 
 def is_signed_in(user) -> bool:
@@ -76,8 +76,13 @@ class Person:
 
     @property
     def manages_school(self) -> bool:
-        """Records substitutions and loads people from XLSX."""
+        """Loads people from XLSX."""
         return self.user.is_superuser or bool(self.staff_roles & SCHOOL_MANAGERS)
+
+    @property
+    def keeps_timetable(self) -> bool:
+        """Edits the timetable and records substitutions."""
+        return self.user.is_superuser or bool(self.staff_roles & TIMETABLE_KEEPERS)
 
     def role_names(self) -> list[str]:
         names = [Role(r).label for r in Role if r in self.staff_roles]

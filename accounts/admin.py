@@ -2,17 +2,27 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
 from accounts.models import Parent, ParentStudent, StaffRole, Student, User
+from ejournal.admin import Noun, RussianAdmin, RussianInline
+
+# Roles are `StaffRole` rows held per school (accounts/roles.py); Django's groups are not used,
+# and a superuser editing them would change nothing anyone can do.
+admin.site.unregister(Group)
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(RussianInline, admin.TabularInline):
+    names = Noun("роль сотрудника", "роли сотрудника", "роли сотрудников", "ролей сотрудников",
+                 "f")
     model = StaffRole
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RussianAdmin, BaseUserAdmin):
+    names = Noun("пользователя", "пользователя", "пользователей", "пользователей", "m",
+                 animate=True)
     list_display = ["username", "last_name", "first_name", "patronymic", "email", "is_active"]
     search_fields = ["username", "last_name", "first_name", "patronymic", "email"]
     list_filter = ["is_active", "staff_roles__role"]
@@ -42,21 +52,25 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(RussianAdmin, admin.ModelAdmin):
+    names = StaffRoleInline.names
     list_display = ["user", "role", "school"]
     list_filter = ["role", "school"]
     search_fields = ["user__last_name", "user__first_name", "user__username"]
     autocomplete_fields = ["user"]
 
 
-class ParentLinkInline(admin.TabularInline):
+class ParentLinkInline(RussianInline, admin.TabularInline):
+    names = Noun("связь родителя и ребёнка", "связи родителя и ребёнка",
+                 "связи родителей и детей", "связей родителей и детей", "f")
     model = ParentStudent
     extra = 0
     autocomplete_fields = ["parent", "student"]
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("обучающегося", "обучающегося", "обучающихся", "обучающихся", "m", animate=True)
     list_display = ["__str__", "birth_date", "sex", "portal_uid"]
     search_fields = ["user__last_name", "user__first_name", "user__patronymic", "user__username",
                      "portal_uid"]
@@ -67,7 +81,10 @@ class StudentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Parent)
-class ParentAdmin(admin.ModelAdmin):
+class ParentAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("родителя (законного представителя)", "родителя (законного представителя)",
+                 "родителей (законных представителей)", "родителей (законных представителей)",
+                 "m", animate=True)
     list_display = ["__str__", "phone", "portal_uid"]
     search_fields = ["user__last_name", "user__first_name", "user__patronymic", "user__username",
                      "phone", "user__email"]
@@ -77,7 +94,8 @@ class ParentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParentStudent)
-class ParentStudentAdmin(admin.ModelAdmin):
+class ParentStudentAdmin(RussianAdmin, admin.ModelAdmin):
+    names = ParentLinkInline.names
     list_display = ["parent", "student", "relation", "is_legal_representative"]
     search_fields = ["parent__user__last_name", "student__user__last_name"]
     autocomplete_fields = ["parent", "student"]

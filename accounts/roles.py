@@ -29,8 +29,10 @@ SETUP_ROLES = frozenset({Role.DIRECTOR, Role.DEPUTY, Role.ADMINISTRATOR, Role.SE
 JOURNAL_CHECKERS = frozenset({Role.DIRECTOR, Role.DEPUTY})
 # Correct any record of any journal of their school, also past the lock, giving a reason.
 JOURNAL_CORRECTORS = frozenset({Role.DEPUTY})
-# Run the school's day-to-day setup: substitutions and loading people from XLSX.
+# Run the school's day-to-day setup: loading people from XLSX.
 SCHOOL_MANAGERS = frozenset({Role.DEPUTY, Role.ADMINISTRATOR})
+# Keep the timetable and record substitutions (the timetable and the day's substitutions pages).
+TIMETABLE_KEEPERS = frozenset({Role.DEPUTY, Role.ADMINISTRATOR, Role.DISPATCHER})
 
 _VIEW = ("view",)
 _EDIT = ("view", "add", "change", "delete")

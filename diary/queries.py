@@ -39,6 +39,8 @@ from journal.rules import MISSED_LESSON
 from journal.weeks import WEEKDAY_NAMES, WeekNavigation, week_start
 
 EXCUSED = frozenset({Absence.Kind.ILL, Absence.Kind.EXCUSED})
+# How far before the lesson it is due for homework is looked for.
+HOMEWORK_WINDOW = dt.timedelta(days=60)
 
 
 # The student's classes ---------------------------------------------------------------------
@@ -114,6 +116,26 @@ def choose_period(periods: list[StudyPeriod], wanted: str | None, today: dt.date
     return period_for(periods, today)
 
 
+def _next_lesson() -> QuerySet[Lesson]:
+    """The journal's lesson after a homework's lesson: the one a homework without a chosen
+    lesson is due for (as `journal.services.homework` reads it)."""
+    return Lesson.objects.filter(
+        Q(date__gt=OuterRef("lesson__date"))
+        | Q(date=OuterRef("lesson__date"), number__gt=OuterRef("lesson__number")),
+        assignment_id=OuterRef("lesson__assignment_id"),
+    ).order_by("date", "number")
+
+
+def homework_of(student: Student, class_ids: list[int]) -> QuerySet[Homework]:
+    """The homework set at the student's lessons (not the explicit «не задано»), each with the
+    lesson it is due for, `due_id` and `due` (its date): the lesson the teacher chose, else the
+    journal's next lesson. The week and the homework page both read it, so they agree."""
+    following = _next_lesson()
+    return (Homework.objects.filter(lesson__in=lessons_of(student, class_ids), is_none=False)
+            .annotate(due_id=Coalesce("due_lesson_id", Subquery(following.values("pk")[:1])),
+                      due=Coalesce("due_lesson__date", Subquery(following.values("date")[:1]))))
+
+
 def _files_by_homework(homework_ids: list[int]) -> dict[int, list[HomeworkFile]]:
     files: dict[int, list[HomeworkFile]] = defaultdict(list)
     if homework_ids:
@@ -136,18 +158,31 @@ def mark_type(mark: Mark, lesson: Lesson):
 # The week ----------------------------------------------------------------------------------
 
 @dataclass
+class HomeworkItem:
+    """A homework with the lesson it is due for (`due_id`, None: the journal has no later
+    lesson yet) and its files."""
+
+    homework: Homework
+    due_id: int | None
+    due: dt.date | None
+    files: list[HomeworkFile]
+
+    @property
+    def lesson(self) -> Lesson:
+        """The lesson it was set at."""
+        return self.homework.lesson
+
+
+@dataclass
 class LessonRow:
+    """A lesson of the week as a paper diary has it: the homework due for it first, and what
+    was set at it."""
+
     lesson: Lesson
     marks: list[Mark] = field(default_factory=list)
     absence: Absence | None = None
-    files: list[HomeworkFile] = field(default_factory=list)
-
-    @property
-    def homework(self) -> Homework | None:
-        try:
-            return self.lesson.homework
-        except Homework.DoesNotExist:
-            return None
+    due: list[HomeworkItem] = field(default_factory=list)
+    set_here: HomeworkItem | None = None
 
 
 @dataclass
@@ -179,9 +214,9 @@ class Week(WeekNavigation):
 
 def student_week(student: Student, enrolments: Enrolments, monday: dt.date, today: dt.date
                  ) -> Week:
-    """Each school day of the week with the student's lessons, marks, absences and homework:
-    six queries whatever the amount of data (lessons with bells, marks, absences, files,
-    holidays)."""
+    """Each school day of the week with the student's lessons, marks, absences and homework
+    (due for each lesson, and set at it): five queries whatever the amount of data (lessons
+    with bells and the student's absence, marks, homework, files, holidays)."""
     monday = week_start(monday)
     school = student.school
     day_count = max(school.days_per_week, 5)
@@ -189,25 +224,40 @@ def student_week(student: Student, enrolments: Enrolments, monday: dt.date, toda
     enrolment = enrolments.on(monday) or enrolments.on(monday + dt.timedelta(days=day_count - 1))
     class_ids = [e.school_class_id for e in enrolments.rows]
     bells = BellSchedule.objects.filter(school_id=student.school_id, lesson_number=OuterRef("number"))
+    # At most one absence a lesson: read with the lesson, sparing a query.
+    absent = Absence.objects.filter(lesson_id=OuterRef("pk"), student=student)
     lessons = list(
         lessons_of(student, class_ids).filter(date__range=(monday, sunday))
         .select_related("assignment__subject", "assignment__teacher", "assignment__subgroup",
-                        "substitute", "assessment_type", "homework__due_lesson")
+                        "substitute", "assessment_type")
         .annotate(bell_starts=Subquery(bells.values("starts_at")[:1]),
-                  bell_ends=Subquery(bells.values("ends_at")[:1]))
+                  bell_ends=Subquery(bells.values("ends_at")[:1]),
+                  absence_kind=Subquery(absent.values("kind")[:1]),
+                  absence_minutes=Subquery(absent.values("minutes_late")[:1]))
         .order_by("date", "number", "assignment__subject__order")) if class_ids else []
-    rows = {lesson.pk: LessonRow(lesson) for lesson in lessons}
+    rows = {lesson.pk: LessonRow(lesson, absence=Absence(
+        lesson=lesson, student=student, kind=lesson.absence_kind,
+        minutes_late=lesson.absence_minutes) if lesson.absence_kind else None)
+        for lesson in lessons}
     if rows:
         marks = Mark.objects.filter(student=student, lesson_id__in=rows).select_related(
             "assessment_type").order_by("pk")
         for mark in marks:
             rows[mark.lesson_id].marks.append(mark)
-        for absence in Absence.objects.filter(student=student, lesson_id__in=rows):
-            rows[absence.lesson_id].absence = absence
-        homework = {row.homework.pk: row for row in rows.values()
-                    if row.homework is not None and not row.homework.is_none}
-        for homework_id, files in _files_by_homework(list(homework)).items():
-            homework[homework_id].files = files
+        # Homework is set at most a few weeks ahead; the window keeps the due-lesson lookup to
+        # a handful of rows.
+        homework = list(
+            homework_of(student, class_ids)
+            .filter(lesson__date__range=(monday - HOMEWORK_WINDOW, sunday))
+            .filter(Q(lesson_id__in=rows) | Q(due_id__in=rows))
+            .select_related("lesson").order_by("lesson__date", "lesson__number", "pk"))
+        files = _files_by_homework([h.pk for h in homework])
+        for h in homework:
+            item = HomeworkItem(h, h.due_id, h.due, files.get(h.pk, []))
+            if h.lesson_id in rows:
+                rows[h.lesson_id].set_here = item
+            if h.due_id in rows:
+                rows[h.due_id].due.append(item)
 
     holidays = Holiday.objects.filter(year__school_id=student.school_id, starts_on__lte=sunday,
                                       ends_on__gte=monday)
@@ -304,7 +354,7 @@ def build_marks(student: Student, year: AcademicYear, assignments: list[Teaching
 @dataclass
 class FinalsRow:
     assignment: TeachingAssignment
-    terms: list[FinalMark | None]
+    terms: list[tuple[StudyPeriod, FinalMark | None]]
     year: FinalMark | None
     exam: FinalMark | None
     final: FinalMark | None
@@ -316,7 +366,7 @@ def build_finals(student: Student, assignments: list[TeachingAssignment],
         student=student, assignment_id__in=[a.pk for a in assignments])}
     kind = FinalMark.Kind
     return [FinalsRow(assignment=a,
-                      terms=[finals.get((a.pk, kind.PERIOD, p.pk)) for p in periods],
+                      terms=[(p, finals.get((a.pk, kind.PERIOD, p.pk))) for p in periods],
                       year=finals.get((a.pk, kind.YEAR, None)),
                       exam=finals.get((a.pk, kind.EXAM, None)),
                       final=finals.get((a.pk, kind.FINAL, None)))
@@ -382,38 +432,19 @@ def build_attendance(student: Student, year: AcademicYear, periods: list[StudyPe
 
 # Homework due ------------------------------------------------------------------------------
 
-@dataclass
-class DueHomework:
-    homework: Homework
-    due: dt.date
-    files: list[HomeworkFile]
-
-    @property
-    def lesson(self) -> Lesson:
-        return self.homework.lesson
-
-
-def homework_due(student: Student, class_ids: list[int], today: dt.date) -> list[DueHomework]:
-    """Homework due from today on: for its due lesson, or else for the next lesson of its
-    journal. Two queries."""
+def homework_due(student: Student, class_ids: list[int], today: dt.date) -> list[HomeworkItem]:
+    """Homework due from today on, by the lesson it is due for (`homework_of`). Two queries."""
     if not class_ids:
         return []
-    lessons = lessons_of(student, class_ids).filter(date__gte=today - dt.timedelta(days=60),
-                                                   date__lte=today + dt.timedelta(days=60))
-    next_lesson = Lesson.objects.filter(
-        Q(date__gt=OuterRef("lesson__date"))
-        | Q(date=OuterRef("lesson__date"), number__gt=OuterRef("lesson__number")),
-        assignment_id=OuterRef("lesson__assignment_id"),
-    ).order_by("date", "number").values("date")[:1]
     homework = list(
-        Homework.objects.filter(lesson__in=lessons, is_none=False)
-        .annotate(due=Coalesce("due_lesson__date", Subquery(next_lesson)))
-        .filter(due__gte=today)
+        homework_of(student, class_ids)
+        .filter(lesson__date__range=(today - HOMEWORK_WINDOW, today + HOMEWORK_WINDOW),
+                due__gte=today)
         .select_related("lesson__assignment__subject", "lesson__assignment__teacher",
-                        "lesson__substitute", "due_lesson")
+                        "lesson__substitute")
         .order_by("due", "lesson__assignment__subject__order", "lesson__date"))
     files = _files_by_homework([h.pk for h in homework])
-    return [DueHomework(h, h.due, files.get(h.pk, [])) for h in homework]
+    return [HomeworkItem(h, h.due_id, h.due, files.get(h.pk, [])) for h in homework]
 
 
 # The year's averages, for the chart --------------------------------------------------------

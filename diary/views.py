@@ -15,7 +15,7 @@ from accounts.models import Student
 from diary import queries
 from diary.access import access_student, family_of, students_visible_to
 from diary.activity import last_visit_before, record_view
-from diary.chart import averages_svg
+from diary.chart import averages_charts
 from journal.models import AcademicYear, Enrolment
 from journal.weeks import parse_week
 
@@ -179,12 +179,10 @@ def homework(request, student_id: int):
 def chart(request, student_id: int):
     opened = _open(request, student_id)
     year, periods, _ = _period_context(request, opened)
-    svg, legend = None, []
+    charts = []
     if year is not None:
         until = max((p.ends_on for p in periods), default=None)
-        months, series = queries.monthly_averages(opened.student, year, until)
-        if series:
-            svg, legend = averages_svg(months, series)
-    return _render(request, "diary/chart.html", opened, "diary:chart", svg=svg, legend=legend,
+        charts = averages_charts(*queries.monthly_averages(opened.student, year, until))
+    return _render(request, "diary/chart.html", opened, "diary:chart", charts=charts,
                    year=year)
 

@@ -15,10 +15,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "demo-only-insecure-key" if DEBUG else None)
-if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("demo-only")):
+# `make demo`: the site as production shows it (its own Russian error pages, never Django's
+# debug pages), but on plain HTTP on this machine, with a throwaway key and the static files
+# served from the source tree. Never set in production.
+DEMO = env_bool("DEMO", False)
+# A developer's or the demo's machine, not behind production's TLS proxy.
+LOCAL = DEBUG or DEMO
+SECRET_KEY = env_str("SECRET_KEY", "demo-only-insecure-key" if LOCAL else None)
+if not LOCAL and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("demo-only")):
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters in production")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if LOCAL else [])
 
 INSTALLED_APPS = [
     "ejournal.apps.EjournalAdminConfig",
@@ -131,10 +137,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if LOCAL
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# On a developer's or the demo's machine static files come from the source folders (no
+# collectstatic), also when DEBUG is off as in the demo; the empty root spares a warning.
+WHITENOISE_USE_FINDERS = LOCAL
+if LOCAL:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(VAR_DIR / "backups")))
@@ -166,7 +177,7 @@ ACTIVITY_RETENTION_DAYS = env_int("ACTIVITY_RETENTION_DAYS", 365)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if LOCAL
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -182,7 +193,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if not DEBUG:
+if not LOCAL:
     # Behind a TLS-terminating proxy in production.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -6,10 +6,12 @@ from django.urls import include, path
 
 from ejournal.bench_views import bare_page
 from ejournal.health import healthz
+from ejournal.pages import favicon
 from journal.views.home import home
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     # 404 unless settings.BENCHMARK_VIEWS (the load benchmark turns it on).
     path("bench/bare/", bare_page, name="bench_bare"),
     path("admin/", admin.site.urls),
@@ -18,6 +20,10 @@ urlpatterns = [
     path("journal/", include("journal.urls")),
     path("diary/", include("diary.urls")),
 ]
+
+handler400 = "ejournal.pages.bad_request"
+handler403 = "ejournal.pages.permission_denied"
+handler404 = "ejournal.pages.page_not_found"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

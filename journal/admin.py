@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 
+from ejournal.admin import Noun, RussianAdmin, RussianInline
 from journal.models import (
     AcademicYear,
     AssessmentType,
@@ -93,7 +94,7 @@ class GrantFormSet(forms.BaseInlineFormSet):
                 form.add_error(None, exc.message)
 
 
-class GrantInline(admin.TabularInline):
+class GrantInline(RussianInline, admin.TabularInline):
     fk_name = "content_object"
     formset = GrantFormSet
     extra = 0
@@ -116,6 +117,8 @@ class JournalGrantInline(GrantInline):
     form = JournalGrantForm
     verbose_name = "доступ к журналу"
     verbose_name_plural = "Второй учитель и проверяющие журнала (проверяющему — дата окончания)"
+    names = Noun("доступ к журналу", "доступа к журналу", "доступы к журналу", "доступов к журналу",
+                 "m")
 
 
 class ClassGrantInline(GrantInline):
@@ -123,6 +126,8 @@ class ClassGrantInline(GrantInline):
     form = ClassGrantForm
     verbose_name = "проверяющий журналы класса"
     verbose_name_plural = "Проверяющие журналы класса (только просмотр журналов и посещаемости)"
+    names = Noun("проверяющего журналы класса", "проверяющего журналы класса",
+                 "проверяющих журналы класса", "проверяющих журналы класса", "m", animate=True)
 
 
 class SubjectGrantInline(GrantInline):
@@ -130,6 +135,9 @@ class SubjectGrantInline(GrantInline):
     form = SubjectGrantForm
     verbose_name = "проверяющий журналы по предмету"
     verbose_name_plural = "Проверяющие журналы по предмету (только просмотр)"
+    names = Noun("проверяющего журналы по предмету", "проверяющего журналы по предмету",
+                 "проверяющих журналы по предмету", "проверяющих журналы по предмету", "m",
+                 animate=True)
 
 
 class GrantsThroughService:
@@ -158,12 +166,14 @@ class GrantsThroughService:
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("школу", "школы", "школы", "школ", "f")
     list_display = ["short_name", "name", "days_per_week"]
 
 
 @admin.register(AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("учебный год", "учебного года", "учебные годы", "учебных лет", "m")
     list_display = ["name", "starts_on", "ends_on", "is_current", "school"]
     actions = ["regenerate_lessons"]
 
@@ -177,23 +187,30 @@ class AcademicYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudyPeriod)
-class StudyPeriodAdmin(admin.ModelAdmin):
+class StudyPeriodAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("учебный период", "учебного периода", "учебные периоды", "учебных периодов", "m")
     list_display = ["__str__", "starts_on", "ends_on", "grade_from", "grade_to", "year"]
     list_filter = ["year", "kind"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("каникулы или праздник", "каникул или праздника", "каникулы и праздники",
+                 "каникул и праздников", "pl")
     list_display = ["name", "starts_on", "ends_on", "grade_from", "grade_to"]
     list_filter = ["year"]
 
 
 @admin.register(BellSchedule)
-class BellScheduleAdmin(admin.ModelAdmin):
+class BellScheduleAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("время урока", "времени урока", "строки расписания звонков",
+                 "строк расписания звонков", "n")
     list_display = ["lesson_number", "starts_at", "ends_at", "school"]
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(RussianInline, admin.TabularInline):
+    names = Noun("зачисление в класс", "зачисления в класс", "зачисления в классы",
+                 "зачислений в классы", "n")
     model = Enrolment
     extra = 0
     autocomplete_fields = ["student"]
@@ -212,7 +229,8 @@ class SchoolClassForm(forms.ModelForm):
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(GrantsThroughService, admin.ModelAdmin):
+class SchoolClassAdmin(RussianAdmin, GrantsThroughService, admin.ModelAdmin):
+    names = Noun("класс", "класса", "классы", "классов", "m")
     form = SchoolClassForm
     list_display = ["__str__", "class_teacher", "year"]
     list_filter = ["year", "grade"]
@@ -230,7 +248,8 @@ class SchoolClassAdmin(GrantsThroughService, admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(RussianAdmin, admin.ModelAdmin):
+    names = EnrolmentInline.names
     list_display = ["student", "school_class", "enrolled_on", "left_on", "order_number"]
     list_filter = ["school_class__year", "school_class__grade"]
     search_fields = ["student__user__last_name", "student__user__first_name"]
@@ -239,21 +258,25 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(GrantsThroughService, admin.ModelAdmin):
+class SubjectAdmin(RussianAdmin, GrantsThroughService, admin.ModelAdmin):
+    names = Noun("предмет", "предмета", "предметы", "предметов", "m")
     list_display = ["name", "short_name", "is_elective", "order"]
     search_fields = ["name"]
     inlines = [SubjectGrantInline]
 
 
 @admin.register(CurriculumItem)
-class CurriculumItemAdmin(admin.ModelAdmin):
+class CurriculumItemAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("строку учебного плана", "строки учебного плана", "строки учебного плана",
+                 "строк учебного плана", "f")
     list_display = ["subject", "grade", "school_class", "hours_per_week", "year"]
     list_filter = ["year", "grade"]
     search_fields = ["subject__name"]
 
 
 @admin.register(Subgroup)
-class SubgroupAdmin(admin.ModelAdmin):
+class SubgroupAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("подгруппу", "подгруппы", "подгруппы", "подгрупп", "f")
     list_display = ["__str__", "school_class", "subject"]
     list_filter = ["school_class__year", "subject"]
     search_fields = ["name", "subject__name"]
@@ -272,7 +295,8 @@ class TeachingAssignmentForm(forms.ModelForm):
 
 
 @admin.register(TeachingAssignment)
-class TeachingAssignmentAdmin(GrantsThroughService, admin.ModelAdmin):
+class TeachingAssignmentAdmin(RussianAdmin, GrantsThroughService, admin.ModelAdmin):
+    names = Noun("журнал", "журнала", "журналы", "журналов", "m")
     form = TeachingAssignmentForm
     list_display = ["school_class", "subject", "subgroup", "teacher", "year"]
     list_filter = ["year", "school_class__grade", "subject"]
@@ -292,7 +316,9 @@ class TeachingAssignmentAdmin(GrantsThroughService, admin.ModelAdmin):
 
 
 @admin.register(TimetableSlot)
-class TimetableSlotAdmin(admin.ModelAdmin):
+class TimetableSlotAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("урок в расписании", "урока в расписании", "уроки в расписании",
+                 "уроков в расписании", "m")
     list_display = ["weekday", "lesson_number", "assignment", "room", "valid_from", "valid_to"]
     autocomplete_fields = ["assignment"]
     list_filter = ["weekday", "assignment__school_class__grade", "assignment__year"]
@@ -323,14 +349,17 @@ class TimetableSlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssessmentType)
-class AssessmentTypeAdmin(admin.ModelAdmin):
+class AssessmentTypeAdmin(RussianAdmin, admin.ModelAdmin):
+    names = Noun("вид контроля", "вида контроля", "виды контроля", "видов контроля", "m")
     list_display = ["name", "weight", "is_written", "school"]
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(RussianAdmin, admin.ModelAdmin):
     """Lessons are listed here and extra ones added; everything recorded on a lesson is edited
     in the journal, where it is kept in the change history."""
+
+    names = Noun("урок", "урока", "уроки", "уроков", "m")
 
     list_display = ["date", "number", "assignment", "topic", "is_held", "is_extra", "substitute"]
     list_filter = ["is_extra", "is_held", "assignment__school_class__grade"]

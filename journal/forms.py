@@ -1,18 +1,52 @@
 """The journal's forms: the lesson record and substitution, the thematic plan and its import,
-and the XLSX imports of the setup."""
+the XLSX imports of the setup, the timetable page and the day's substitutions."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django import forms
 
 from accounts.models import User
+from journal.dates import DISPLAY_FORMAT, HINT, HTML_PATTERN, PLACEHOLDER, parse_date
 from journal.imports.base import MAX_UPLOAD_BYTES
-from journal.models import AssessmentType, Lesson, PlanItem, TeachingAssignment
+from journal.models import AssessmentType, Lesson, PlanItem, SchoolClass, TeachingAssignment
 from journal.models.plans import MAX_ITEM_HOURS
 from journal.permissions import JournalRights
 from journal.rules import JournalError
 from journal.services.homework import ACCEPT, check_uploads
 from journal.services.plans import MAX_NUMBER, Mode, PlanRow, row_problems
+
+
+class DateInput(forms.DateInput):
+    """A date typed as ДД.ММ.ГГГГ. A native date input shows the browser's format, not the
+    page's (an English browser asks for mm/dd/yyyy), so this is a text field; the browser's
+    calendar is offered beside it as an aid (static/js/date-input.js)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(format=DISPLAY_FORMAT, attrs={
+            "class": "form-control", "placeholder": PLACEHOLDER, "inputmode": "numeric",
+            "pattern": HTML_PATTERN, "title": HINT, "autocomplete": "off", "maxlength": 10,
+            "data-date-input": True, **(attrs or {})})
+
+
+class DateField(forms.DateField):
+    """A date field read by `journal.dates.parse_date`, the one way the site reads a date."""
+
+    widget = DateInput
+    default_error_messages = {"invalid": HINT}
+
+    def to_python(self, value):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -132,9 +166,8 @@ class PlanItemForm(forms.Form):
     hours = forms.IntegerField(label="Часов", required=False, min_value=1,
                                max_value=MAX_ITEM_HOURS, initial=1,
                                widget=_small(forms.NumberInput, style="width: 5em"))
-    planned_on = forms.DateField(label="Дата по плану", required=False,
-                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={
-                                     "type": "date", "class": "form-control form-control-sm"}))
+    planned_on = DateField(label="Дата по плану", required=False,
+                           widget=DateInput(attrs={"class": "form-control form-control-sm"}))
 
     def __init__(self, *args, assignment: TeachingAssignment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,3 +239,74 @@ class SchoolImportForm(forms.Form):
             raise forms.ValidationError("Файл больше 5 МБ. Разделите его на несколько файлов "
                                         "(например, по параллелям) и загрузите их по очереди.")
         return upload
+
+
+# The timetable page and the day's substitutions ------------------------------------------
+
+def _small_date(**attrs) -> DateInput:
+    return DateInput(attrs={"class": "form-control form-control-sm", "style": "width: 9rem",
+                            **attrs})
+
+
+def _small_select() -> forms.Select:
+    return forms.Select(attrs={"class": "form-select form-select-sm"})
+
+
+class TimetableViewForm(forms.Form):
+    """Whose timetable the page shows (`c<class id>` or `t<teacher id>`) and on which date."""
+
+    show = forms.RegexField(regex=r"^[ct]\d{1,10}$", required=False)
+    on = DateField(required=False, widget=_small_date())
+
+
+class TimetableSlotForm(forms.Form):
+    """One slot of the timetable page: a new one (no `slot`) or a change of one."""
+
+    slot = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Where a new slot goes; a changed slot keeps its place.
+    weekday = forms.IntegerField(required=False, min_value=1, max_value=7,
+                                 widget=forms.HiddenInput)
+    lesson_number = forms.IntegerField(required=False, min_value=0, max_value=12,
+                                       widget=forms.HiddenInput)
+    assignment = forms.ModelChoiceField(
+        label="Журнал", queryset=TeachingAssignment.objects.none(),
+        empty_label="— выберите журнал —",
+        error_messages={"required": "Выберите журнал.",
+                        "invalid_choice": "Такого журнала у этого класса (учителя) нет."})
+    room = forms.CharField(label="Кабинет", max_length=20, required=False)
+
+    def __init__(self, *args, journals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = journals
+
+
+class CopyClassTimetableForm(forms.Form):
+    source = forms.ModelChoiceField(label="Из класса", queryset=SchoolClass.objects.none(),
+                                    empty_label="— класс —", widget=_small_select())
+    target = forms.ModelChoiceField(label="В класс", queryset=SchoolClass.objects.none(),
+                                    empty_label="— класс —", widget=_small_select())
+    from_date = DateField(label="С даты", widget=_small_date())
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = classes
+        self.fields["target"].queryset = classes
+
+
+class CopyWeekForm(forms.Form):
+    source_date = DateField(label="Расписание на дату", widget=_small_date())
+    from_date = DateField(label="Ввести с даты", widget=_small_date())
+
+
+class DaySubstitutionsForm(forms.Form):
+    """The teacher who is absent and the day."""
+
+    teacher = forms.ModelChoiceField(label="Отсутствует учитель", queryset=User.objects.none(),
+                                     empty_label="— выберите учителя —", widget=_small_select())
+    date = DateField(label="Дата", widget=_small_date())
+
+    def __init__(self, *args, teachers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers
+        self.fields["teacher"].label_from_instance = lambda user: user.full_name
+

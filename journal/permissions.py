@@ -30,7 +30,12 @@ from django.http import Http404
 
 from accounts.access import holds_role, is_signed_in
 from accounts.models import StaffRole, Student
-from accounts.roles import JOURNAL_CHECKERS, JOURNAL_CORRECTORS, SCHOOL_MANAGERS
+from accounts.roles import (
+    JOURNAL_CHECKERS,
+    JOURNAL_CORRECTORS,
+    SCHOOL_MANAGERS,
+    TIMETABLE_KEEPERS,
+)
 from journal.models import (
     Enrolment,
     HomeworkFile,
@@ -309,8 +314,20 @@ def files_readable_by(user) -> QuerySet[HomeworkFile]:
 
 
 def may_assign_substitutes(user, school_id: int) -> bool:
-    """The deputy director and the administrator of the school record substitutions."""
-    return holds_role(user, school_id, SCHOOL_MANAGERS)
+    """The timetable's keepers (the dispatcher, the deputy director and the administrator of
+    the school) record substitutions."""
+    return holds_role(user, school_id, TIMETABLE_KEEPERS)
+
+
+def may_keep_timetable(user, school_id: int) -> bool:
+    """The same people edit the school's timetable: the timetable page and its services."""
+    return may_assign_substitutes(user, school_id)
+
+
+def school_timetable_kept_by(user) -> School | None:
+    """The school whose timetable `user` edits and whose substitutions they record
+    (`TIMETABLE_KEEPERS`); None for anyone else: the timetable pages answer them 404."""
+    return _school_of_role(user, TIMETABLE_KEEPERS)
 
 
 def access_lesson_for_substitution(user, lesson_id: int) -> tuple[Lesson, JournalRights]:
@@ -341,11 +358,16 @@ def school_checked_by(user) -> School | None:
 
 
 def school_managed_by(user) -> School | None:
-    """The school whose people and curriculum `user` loads from XLSX (`SCHOOL_MANAGERS`); for
-    a superuser, the school of the current year, else the first one. None for anyone else."""
+    """The school whose people and curriculum `user` loads from XLSX (`SCHOOL_MANAGERS`)."""
+    return _school_of_role(user, SCHOOL_MANAGERS)
+
+
+def _school_of_role(user, roles) -> School | None:
+    """The school where `user` holds one of `roles`; for a superuser, the school of the
+    current year, else the first one. None for anyone else."""
     if not is_signed_in(user):
         return None
-    role = (StaffRole.objects.filter(user=user, role__in=SCHOOL_MANAGERS)
+    role = (StaffRole.objects.filter(user=user, role__in=roles)
             .select_related("school").order_by("pk").first())
     if role is not None:
         return role.school

@@ -2,11 +2,21 @@ from __future__ import annotations
 
 from django.urls import path
 
-from journal.views import attendance, checks, grid, imports, lesson, plans
+from journal.views import (
+    attendance,
+    checks,
+    grid,
+    imports,
+    journals,
+    lesson,
+    plans,
+    substitutions,
+    timetable,
+)
 
 app_name = "journal"
 urlpatterns = [
-    path("", grid.my_journals, name="my_journals"),
+    path("", journals.my_journals, name="my_journals"),
     path("<int:assignment_id>/", grid.journal_page, name="journal"),
     path("<int:assignment_id>/cell/", grid.save_cell, name="save_cell"),
     path("<int:assignment_id>/cell/detail/", grid.cell_detail, name="cell_detail"),
@@ -28,6 +38,10 @@ urlpatterns = [
     path("class/<int:class_id>/attendance/", attendance.class_week, name="class_attendance"),
     path("class/<int:class_id>/attendance/day/", attendance.student_day, name="attendance_day"),
     path("checks/late/", checks.late_entries_page, name="late_entries"),
+    path("timetable/", timetable.timetable_page, name="timetable"),
+    path("timetable/slot/", timetable.save_slot, name="timetable_slot"),
+    path("timetable/copy/", timetable.copy_timetable, name="timetable_copy"),
+    path("substitutions/", substitutions.day_page, name="substitutions"),
     path("import/", imports.index, name="import_index"),
     path("import/template.xlsx", imports.template, name="import_template"),
     path("import/<slug:kind>/", imports.upload, name="import_upload"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from journal.dates import parse_date
+
 WEEKDAY_SHORT = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 WEEKDAY_NAMES = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота",
                  "воскресенье")
@@ -16,15 +18,16 @@ def week_start(day: dt.date) -> dt.date:
 
 
 def parse_week(value: str | None, today: dt.date) -> tuple[dt.date, str | None]:
-    """The Monday of the asked week (any date of it, YYYY-MM-DD) and an error for the user
-    when the value cannot be read, in which case the current week is shown."""
-    if not value:
-        return week_start(today), None
+    """The Monday of the asked week (any date of it, as `journal.dates.parse_date` reads it)
+    and an error for the user when the value cannot be read, in which case the current week
+    is shown."""
     try:
-        day = dt.date.fromisoformat(value.strip())
+        day = parse_date(value)
     except ValueError:
         return week_start(today), (f"Не удалось прочитать дату «{value[:20]}»: укажите её как "
-                                   f"ДД.ММ.ГГГГ в календаре. Показана текущая неделя.")
+                                   f"ДД.ММ.ГГГГ. Показана текущая неделя.")
+    if day is None:
+        return week_start(today), None
     if day.year < 2000 or day.year > 2100:
         return week_start(today), "Дата вне допустимого диапазона. Показана текущая неделя."
     return week_start(day), None

@@ -1,8 +1,9 @@
-"""The journals up to today: topics, held lessons, homework, marks, absences and the first term's
-marks, each with its history row, written one class at a time in bulk.
+"""The journals up to today: thematic plans, topics, held lessons, homework, marks, absences and
+the first term's marks, each with its history row, written one class at a time in bulk.
 
 Lessons before today are held. Today's lessons only have their planned topic, so the demo
-teacher has a lesson to conduct. First-graders get no marks and no homework.
+teacher has a lesson to conduct. Lessons up to today are linked to the items of the journal's
+thematic plan (КТП), which covers the whole year. First-graders get no marks and no homework.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import reset_queries
@@ -20,25 +21,30 @@ from django.utils import timezone
 from accounts.models import Student
 from journal.demo import curriculum as c
 from journal.demo.attendance import plan_attendance, skips_lesson
+from journal.demo.plans import link_lessons, plan_items, year_script
 from journal.demo.school import DemoSchool
 from journal.demo.school_year import BELLS
 from journal.demo.staffing import Journal, Staffing
-from journal.demo.topics import TopicPlan
-from journal.demo.works import (
-    PLANS,
-    REVIEWED,
-    WorkPlan,
-    big_work_topic,
-    five_point,
-    homework_text,
-    pass_fail,
-    small_work_topic,
+from journal.demo.works import PLANS, WorkPlan, five_point, homework_text, pass_fail
+from journal.models import (
+    Absence,
+    FinalMark,
+    Homework,
+    Lesson,
+    Mark,
+    PlanItem,
+    SchoolClass,
+    StudyPeriod,
+    ThematicPlan,
 )
-from journal.models import Absence, FinalMark, Homework, Lesson, Mark, SchoolClass, StudyPeriod
+from journal.rules import days_late, lesson_record_deadline
 from journal.services.history import Action, Entity, change_record, record_many, snapshot
 
 REASON = "загружено при создании демо-школы"
 BATCH = 2000
+# The share of held lessons whose record (topic, held flag) the teacher enters a few days
+# late, for the deputy director's list of late entries; marks and absences stay on time.
+LATE_RECORDS = 0.02
 
 
 @dataclass
@@ -49,6 +55,7 @@ class ActivityCounts:
     marks: int = 0
     absences: int = 0
     final_marks: int = 0
+    plan_items: int = 0
     history: int = 0
 
 
@@ -83,6 +90,10 @@ class _Batch:
     absences: list[Absence]
     final_marks: list[FinalMark]
     history: list[tuple[str, object, object, dt.datetime, dict | None]]
+    plans: list[ThematicPlan] = field(default_factory=list)
+    plan_items: list[PlanItem] = field(default_factory=list)
+    # Lessons and their plan items, linked once the items have their ids.
+    links: list[tuple[Lesson, PlanItem]] = field(default_factory=list)
 
 
 def fill_journals(demo: DemoSchool, staffing: Staffing, students: dict[int, list[Student]],
@@ -97,8 +108,8 @@ def fill_journals(demo: DemoSchool, staffing: Staffing, students: dict[int, list
                               clock, rng, counts)
         for journal in staffing.by_class.get(school_class.pk, []):
             filler.fill(journal)
-        lesson_updates.add(filler.batch.lessons)
         _write(filler.batch, counts)
+        lesson_updates.add(filler.batch.lessons)
         # Under DEBUG (the demo's setting) Django keeps the text of every query: let it go.
         reset_queries()
         if done % 10 == 0 or done == total:
@@ -108,24 +119,33 @@ def fill_journals(demo: DemoSchool, staffing: Staffing, students: dict[int, list
 
 
 class _LessonUpdates:
-    """Lesson changes saved as one UPDATE per distinct (topic, held, work type): lessons share
-    these far more often than not, and it is much cheaper than a CASE per row."""
+    """Lesson changes saved as one UPDATE per distinct (topic, held, work type, late days, who
+    entered it): lessons share these far more often than not, and it is much cheaper than a
+    CASE per row. Plan items, one per few lessons, are set apart."""
 
     CHUNK = 500
 
     def __init__(self) -> None:
-        self._pks: dict[tuple[str, bool, int | None], list[int]] = defaultdict(list)
+        self._pks: dict[tuple, list[int]] = defaultdict(list)
+        self._links: list[tuple[int, int]] = []
 
     def add(self, lessons: list[Lesson]) -> None:
         for lesson in lessons:
-            self._pks[(lesson.topic, lesson.is_held, lesson.assessment_type_id)].append(lesson.pk)
+            self._pks[(lesson.topic, lesson.is_held, lesson.assessment_type_id, lesson.late_days,
+                       lesson.entered_by_id)].append(lesson.pk)
+            if lesson.plan_item_id:
+                self._links.append((lesson.pk, lesson.plan_item_id))
 
     def save(self) -> None:
-        for (topic, is_held, assessment_type_id), pks in self._pks.items():
+        for (topic, is_held, assessment_type_id, late_days, entered_by_id), pks in \
+                self._pks.items():
             for i in range(0, len(pks), self.CHUNK):
                 Lesson.objects.filter(pk__in=pks[i:i + self.CHUNK]).update(
-                    topic=topic, is_held=is_held, assessment_type_id=assessment_type_id)
+                    topic=topic, is_held=is_held, assessment_type_id=assessment_type_id,
+                    late_days=late_days, entered_by_id=entered_by_id)
+        link_lessons(self._links)
         self._pks.clear()
+        self._links.clear()
 
 
 class _ClassFiller:
@@ -155,34 +175,26 @@ class _ClassFiller:
         code = journal.subject_code
         plan = PLANS[code]
         rng = self.rng
-        topics = TopicPlan(code, self.grade, journal.hours, rng)
         own = self.series[journal.assignment.pk]
         self.marks_so_far = dict.fromkeys(journal.student_ids, 0)
         self.given: list[tuple[int, dt.date, str, Decimal]] = []
-        big_at = rng.randrange(plan.big_every) if plan.big_every else -1
-        small_at = rng.randrange(plan.small_every) if plan.small_every else -1
-        review = ""
+        user = journal.teacher.user
+        steps = year_script(code, self.grade, journal.hours, plan, len(own), self.gives_marks,
+                            rng)
+        thematic_plan = ThematicPlan(assignment=journal.assignment, updated_by=user)
+        items, item_of = plan_items(steps, [lesson.date for lesson in own], thematic_plan)
+        if items:
+            self.batch.plans.append(thematic_plan)
+            self.batch.plan_items.extend(items)
         for k, lesson in enumerate(own):
             if lesson.date > self.today:
                 break
             old = snapshot(Entity.LESSON, lesson)
-            work = None
-            if review:
-                topic, review = review, ""
-            elif self.gives_marks and k and plan.big_every and k % plan.big_every == big_at:
-                work = plan.big[(k // plan.big_every) % len(plan.big)]
-                topic = big_work_topic(code, work, topics.current or topics.next())
-                review = REVIEWED.get(work, "")
-            elif self.gives_marks and plan.small_every and k % plan.small_every == small_at:
-                work = plan.small[(k // plan.small_every) % len(plan.small)]
-                topics.next()
-                topic = small_work_topic(topics.current, work)
-            else:
-                topic = topics.next()
-            lesson.topic = topic[:500]
+            work = steps[k].work
+            lesson.topic = steps[k].topic[:500]
             lesson.assessment_type = self.types[work] if work else None
             self.batch.lessons.append(lesson)
-            user = journal.teacher.user
+            self.batch.links.append((lesson, items[item_of[k]]))
             if lesson.date == self.today:
                 self.batch.history.append((Entity.LESSON, lesson, user,
                                            self.clock.evening_before(), old))
@@ -190,7 +202,8 @@ class _ClassFiller:
                 continue
             at = self.clock.after(lesson)
             lesson.is_held = True
-            self.batch.history.append((Entity.LESSON, lesson, user, at, old))
+            self.batch.history.append((Entity.LESSON, lesson, user,
+                                       self._maybe_late(lesson, user, at), old))
             self.counts.lessons_held += 1
             present = self._take_attendance(journal, lesson, at)
             if not self.gives_marks:
@@ -203,6 +216,18 @@ class _ClassFiller:
             self.batch.history.append((Entity.HOMEWORK, homework, user, at, None))
         if self.gives_marks:
             _term_marks(self.demo, journal, self.given, self.clock, self.batch)
+
+    def _maybe_late(self, lesson: Lesson, user, at: dt.datetime) -> dt.datetime:
+        """When the lesson's record was entered: mostly at the lesson's end, now and then a few
+        days after its deadline (the lesson then carries its late days and who entered it)."""
+        if self.rng.random() >= LATE_RECORDS:
+            return at
+        entered = self.clock.days_later(lesson.date, self.rng.randint(1, 4), at)
+        late = days_late(lesson_record_deadline(self.demo.school, lesson.date), entered.date())
+        if late:
+            lesson.late_days = late
+            lesson.entered_by = user
+        return entered
 
     def _take_attendance(self, journal: Journal, lesson: Lesson, at: dt.datetime) -> list[int]:
         """Absences of the lesson; returns who was there."""
@@ -294,6 +319,10 @@ def _term_marks(demo: DemoSchool, journal: Journal, given: list, clock: _Clock,
 
 
 def _write(batch: _Batch, counts: ActivityCounts) -> None:
+    ThematicPlan.objects.bulk_create(batch.plans, batch_size=BATCH)
+    PlanItem.objects.bulk_create(batch.plan_items, batch_size=BATCH)
+    for lesson, item in batch.links:
+        lesson.plan_item_id = item.pk
     Homework.objects.bulk_create(batch.homework, batch_size=BATCH)
     Mark.objects.bulk_create(batch.marks, batch_size=BATCH)
     Absence.objects.bulk_create(batch.absences, batch_size=BATCH)
@@ -309,4 +338,5 @@ def _write(batch: _Batch, counts: ActivityCounts) -> None:
     counts.marks += len(batch.marks)
     counts.absences += len(batch.absences)
     counts.final_marks += len(batch.final_marks)
+    counts.plan_items += len(batch.plan_items)
     counts.history += len(rows)

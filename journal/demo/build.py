@@ -27,6 +27,7 @@ from journal.models import (
     Homework,
     Lesson,
     Mark,
+    PlanItem,
     SchoolClass,
     Subgroup,
     TeachingAssignment,
@@ -72,7 +73,7 @@ def seed_demo(size_name: str, today: dt.date, log: Callable[[str], None]) -> lis
                 raise TimetableError(f"{slot}: {exc}") from exc
         step("Уроки на год по расписанию")
         generate_lessons(demo.year, user=staff.by_login["dispatcher"])
-        step(f"Журналы с 1 сентября по {today:%d.%m.%Y}: темы, д/з, отметки, пропуски")
+        step(f"Журналы с 1 сентября по {today:%d.%m.%Y}: КТП, темы, д/з, отметки, пропуски")
         fill_journals(demo, staffing, pupils.by_class, SEED, step)
     step("Готово")
     return summary()
@@ -92,6 +93,7 @@ def summary() -> list[tuple[str, int]]:
         ("Уроков в неделю по расписанию", TimetableSlot.objects.count()),
         ("Уроков за год", Lesson.objects.count()),
         ("Проведено уроков", Lesson.objects.filter(is_held=True).count()),
+        ("Пункты КТП", PlanItem.objects.count()),
         ("Домашние задания", Homework.objects.count()),
         ("Отметки", Mark.objects.count()),
         ("Пропуски и опоздания", Absence.objects.count()),

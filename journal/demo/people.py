@@ -142,7 +142,8 @@ def create_staff(demo: DemoSchool, rng: random.Random, logins: Logins,
         main = next(iter(teacher.caps))
         if main in shared_rooms:
             shared_count[main] += 1
-            teacher.room = f"{shared_rooms[main]} {(shared_count[main] - 1) % 2 + 1}"
+            # A room of one's own: the timetable refuses two lessons in one room at once.
+            teacher.room = f"{shared_rooms[main]} {shared_count[main]}"
         else:
             teacher.room = next(rooms)
 

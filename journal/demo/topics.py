@@ -427,6 +427,7 @@ class TopicPlan:
         self._index = -1
         self._left = 0
         self.current = ""
+        self.unit = ""  # the current topic as the thematic plan names it
 
     def next(self) -> str:
         if self._left == 0:
@@ -435,6 +436,16 @@ class TopicPlan:
             self._left = max(1, self._span + self._rng.choice((-1, 0, 0, 1)))
             repeat = self._index >= len(self._topics)
             self._left -= 1
-            return f"Повторение. {self.current}" if repeat else self.current
+            self.unit = f"Повторение. {self.current}" if repeat else self.current
+            return self.unit
         self._left -= 1
+        return self.continued()
+
+    @property
+    def finished(self) -> bool:
+        """Whether the current topic has had all its lessons."""
+        return self._index >= 0 and self._left == 0
+
+    def continued(self) -> str:
+        """A later lesson of the current topic."""
         return f"{self.current}. {self._practice}" if self._practice else self.current

@@ -210,8 +210,8 @@ class TeachingAssignment(models.Model):
                                  related_name="assignments", verbose_name="подгруппа")
 
     class Meta:
-        verbose_name = "учебная нагрузка (журнал)"
-        verbose_name_plural = "учебная нагрузка (журналы)"
+        verbose_name = "журнал"
+        verbose_name_plural = "журналы (учебная нагрузка)"
         ordering = ["school_class", "subject", "subgroup"]
         constraints = [
             models.UniqueConstraint(fields=["school_class", "subject"],

@@ -58,7 +58,7 @@ class JournalRecord(models.Model):
 
 class Lesson(JournalRecord):
     assignment = models.ForeignKey(TeachingAssignment, on_delete=models.CASCADE,
-                                   related_name="lessons", verbose_name="нагрузка")
+                                   related_name="lessons", verbose_name="журнал")
     date = models.DateField("дата")
     number = models.PositiveSmallIntegerField("урок №")
     topic = models.CharField("тема урока", max_length=500, blank=True)

@@ -194,7 +194,7 @@ class Holiday(models.Model):
     objects = GradeRangeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "каникулы / праздник"
+        verbose_name = "каникулы или праздник"
         verbose_name_plural = "каникулы и праздники"
         ordering = ["starts_on"]
 
@@ -221,7 +221,7 @@ class BellSchedule(models.Model):
     ends_at = models.TimeField("окончание")
 
     class Meta:
-        verbose_name = "звонок (урок расписания звонков)"
+        verbose_name = "время урока"
         verbose_name_plural = "расписание звонков"
         ordering = ["school", "lesson_number"]
         constraints = [

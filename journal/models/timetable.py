@@ -14,7 +14,7 @@ WEEKDAYS = [(1, "понедельник"), (2, "вторник"), (3, "сред�
 
 class TimetableSlot(models.Model):
     assignment = models.ForeignKey(TeachingAssignment, on_delete=models.CASCADE,
-                                   related_name="slots", verbose_name="нагрузка")
+                                   related_name="slots", verbose_name="журнал")
     weekday = models.PositiveSmallIntegerField("день недели", choices=WEEKDAYS)
     lesson_number = models.PositiveSmallIntegerField("урок №", validators=[MinValueValidator(0),
                                                                           MaxValueValidator(12)])
@@ -58,18 +58,22 @@ class TimetableSlot(models.Model):
             "assignment__teacher", "assignment__subject", "assignment__school_class",
             "assignment__subgroup")
         when = f"{self.get_weekday_display()}, {self.lesson_number} урок"
+        room = self.room.strip().casefold()
         for slot in same_time:
             other = slot.assignment
             if other.teacher_id == mine.teacher_id:
                 return (f"Учитель {other.teacher.short_name} уже ведёт урок в это время "
                         f"({when}): {other.school_class} {other.subject}.")
-            if other.school_class_id != mine.school_class_id:
-                continue
             # Two different subgroups of one class may study at the same time; anything else
             # puts the class (or the subgroup) in two places at once.
-            if mine.subgroup_id and other.subgroup_id and mine.subgroup_id != other.subgroup_id:
-                continue
-            who = f"Подгруппа «{mine.subgroup.name}»" if mine.subgroup_id and \
-                other.subgroup_id == mine.subgroup_id else f"Класс {mine.school_class}"
-            return f"{who} уже занят в это время ({when}): {other.subject}."
+            if other.school_class_id == mine.school_class_id and not (
+                    mine.subgroup_id and other.subgroup_id
+                    and mine.subgroup_id != other.subgroup_id):
+                who = f"Подгруппа «{mine.subgroup.name}» уже занята" if mine.subgroup_id and \
+                    other.subgroup_id == mine.subgroup_id else \
+                    f"Класс {mine.school_class} уже занят"
+                return f"{who} в это время ({when}): {other.subject}."
+            if room and slot.room.strip().casefold() == room:
+                return (f"Кабинет {slot.room.strip()} уже занят в это время ({when}): "
+                        f"{other.school_class} {other.subject}, {other.teacher.short_name}")
         return None

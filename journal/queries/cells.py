@@ -30,6 +30,7 @@ class Cell:
     absence: Absence | None = None
     enrolled: bool = True      # in the journal on the lesson's day
     future: bool = False       # the lesson has not taken place yet
+    today: bool = False        # the lesson is today's: the grid highlights its column
     # Marks a save put over a missed lesson, with their explanation: the parents and the
     # administration are to be told (REQUIREMENTS, "The journal").
     explained: list[Mark] = field(default_factory=list)
@@ -56,6 +57,8 @@ class Cell:
             classes.append("not-enrolled")
         if self.future:
             classes.append("future")
+        if self.today:
+            classes.append("today")
         if self.absence:
             classes.append("absent")
         notes = " ".join(n for m in self.marks for n in (m.comment, m.over_absence_note) if n)

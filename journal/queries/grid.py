@@ -178,6 +178,7 @@ def build_grid(assignment: TeachingAssignment, period: StudyPeriod | None,
         weighted = []
         for lesson in lessons:
             cell = Cell(lesson=lesson, student_id=student_id, future=lesson.date > today,
+                        today=lesson.date == today,
                         marks=marks.get((student_id, lesson.pk), []),
                         absence=absences.get((student_id, lesson.pk)),
                         enrolled=any(e.is_active_on(lesson.date) for e in student_enrolments))

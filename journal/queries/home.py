@@ -20,6 +20,7 @@ from journal.models import (
 )
 from journal.models.rights import CO_KEEP_JOURNAL
 from journal.permissions import holds_right
+from journal.queries.plans import held_lessons
 
 
 def current_year() -> AcademicYear | None:
@@ -51,12 +52,13 @@ def lessons_taught_on(user, day: dt.date):
 
 
 def journals_of(user, year: AcademicYear, today: dt.date):
-    """A teacher's journals with how many lessons have passed and how many lack a topic."""
+    """A teacher's journals with how many lessons were held (counted as the plan page counts
+    them) and how many lessons up to today lack a topic."""
     past = Q(lessons__date__lte=today)
     return (
         TeachingAssignment.objects.filter(_teaches(user), year=year)
         .select_related("subject", "school_class", "subgroup")
-        .annotate(lessons_past=Count("lessons", filter=past),
+        .annotate(lessons_held=Count("lessons", filter=held_lessons(today, "lessons__")),
                   lessons_without_topic=Count("lessons", filter=past & Q(lessons__topic="")))
         .order_by("school_class__grade", "school_class__letter", "subject__order", "subgroup__name")
     )
@@ -78,7 +80,7 @@ def journals_needing_attention(year: AcademicYear, today: dt.date, days: int = 1
     return (
         TeachingAssignment.objects.filter(year=year)
         .annotate(missing=Count("lessons", filter=window & Q(lessons__topic="")),
-                  held=Count("lessons", filter=window))
+                  lessons_in_window=Count("lessons", filter=window))
         .filter(missing__gt=0)
         .select_related("teacher", "subject", "school_class", "subgroup")
         .order_by("-missing", "school_class__grade", "school_class__letter")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from accounts.models import User
 from journal.models import (
@@ -71,6 +71,31 @@ def parse_month(value: str | None, today: dt.date) -> tuple[Month, str | None]:
     return Month(first), None
 
 
+def latest_month(school: School, today: dt.date) -> Month:
+    """The month a checker sees first: the latest one, up to the current month, that has late
+    entries (on the 1st the current month is still empty); the current month when none has.
+    One query."""
+    on_lessons = {"late_days__gt": 0, "lesson__assignment__year__school_id": school.pk,
+                  "lesson__date__lte": today}
+    finals = FinalMark.objects.filter(late_days__gt=0, assignment__year__school_id=school.pk)
+
+    def latest(queryset, field: str, value: str | None = None) -> Subquery:
+        return Subquery(queryset.order_by(f"-{field}").values(value or field)[:1])
+
+    dates = School.objects.filter(pk=school.pk).values(
+        lesson=latest(Lesson.objects.filter(late_days__gt=0, date__lte=today,
+                                            assignment__year__school_id=school.pk), "date"),
+        mark=latest(Mark.objects.filter(**on_lessons), "lesson__date"),
+        absence=latest(Absence.objects.filter(**on_lessons), "lesson__date"),
+        homework=latest(Homework.objects.filter(**on_lessons), "lesson__date"),
+        term_mark=latest(finals.filter(period__ends_on__lte=today), "period__ends_on"),
+        year_mark=latest(finals.filter(period__isnull=True, updated_at__date__lte=today),
+                         "updated_at", "updated_at__date"),
+    ).first() or {}
+    found = [day for day in dates.values() if day is not None]
+    return Month(max(found).replace(day=1)) if found else Month(today.replace(day=1))
+
+
 @dataclass
 class LateEntry:
     what: str
@@ -111,6 +136,11 @@ class TeacherLate:
     @property
     def counts(self) -> list[int]:
         return [self.count_of(what) for what in KINDS]
+
+    @property
+    def headed_counts(self) -> list[tuple[str, int]]:
+        """(column header, count) of each kind, for a row that names its cells."""
+        return list(zip(KIND_HEADERS, self.counts, strict=True))
 
 
 LESSON, MARK, ABSENCE, HOMEWORK, TERM_MARK = ("запись урока", "отметка", "пропуск",

@@ -14,19 +14,23 @@ from journal.models import Lesson, PlanItem, StudyPeriod, TeachingAssignment
 from journal.queries.grid import weekly_hours
 
 
+def held_lessons(today: dt.date, through: str = "") -> Q:
+    """The lessons counted as held («проведено уроков»): marked «урок проведён» and dated up to
+    today. The home page, the plan page and programme completion all count with it; `through`
+    is the path to the lesson from the model counted ("lessons__")."""
+    return Q(**{f"{through}is_held": True, f"{through}date__lte": today})
+
+
 def plan_items(assignment: TeachingAssignment):
-    """The plan's items in order, each with `lesson_dates` (its lessons' dates, held or not)
-    and `held` (how many of them were held): two queries."""
+    """The plan's items in order, each with `lesson_dates` (its lessons' dates, held or not):
+    two queries."""
     items = list(PlanItem.objects.filter(plan__assignment=assignment).order_by("number", "pk"))
-    by_item: dict[int, list[tuple[dt.date, bool]]] = {}
-    for item_id, date, is_held in (Lesson.objects.filter(plan_item__in=[i.pk for i in items])
-                                   .order_by("date", "number")
-                                   .values_list("plan_item_id", "date", "is_held")):
-        by_item.setdefault(item_id, []).append((date, is_held))
+    by_item: dict[int, list[dt.date]] = {}
+    for item_id, date in (Lesson.objects.filter(plan_item__in=[i.pk for i in items])
+                          .order_by("date", "number").values_list("plan_item_id", "date")):
+        by_item.setdefault(item_id, []).append(date)
     for item in items:
-        linked = by_item.get(item.pk, [])
-        item.lesson_dates = [date for date, _ in linked]
-        item.held = sum(1 for _, held in linked if held)
+        item.lesson_dates = by_item.get(item.pk, [])
     return items
 
 
@@ -48,7 +52,7 @@ def _percent(part: int | Decimal, whole: int | Decimal | None) -> int | None:
 class Completion:
     """Programme completion of one journal (выполнение программы)."""
 
-    held: int                     # lessons marked held
+    held: int                     # lessons held up to today (`held_lessons`)
     held_linked: int              # of them, linked to a plan item
     planned_hours: int            # Σ hours of the plan
     planned_to_date: int          # Σ hours of the items planned on or before today
@@ -96,16 +100,17 @@ def programme_completion(assignment: TeachingAssignment, today: dt.date | None =
     """Held lessons against the plan's hours, the curriculum's hours (hours a week × study
     weeks) and the lessons the timetable generated. Five queries."""
     today = today or timezone.localdate()
+    held = held_lessons(today)
     lessons = Lesson.objects.filter(assignment=assignment).aggregate(
-        held=Count("pk", filter=Q(is_held=True)),
-        held_linked=Count("pk", filter=Q(is_held=True, plan_item__isnull=False)),
+        held=Count("pk", filter=held),
+        held_linked=Count("pk", filter=held & Q(plan_item__isnull=False)),
         timetable=Count("pk", filter=Q(is_extra=False)),
         timetable_to_date=Count("pk", filter=Q(is_extra=False, date__lte=today)),
     )
     plan = PlanItem.objects.filter(plan__assignment=assignment)
     items = plan.aggregate(total=Sum("hours"), to_date=Sum("hours", filter=Q(planned_on__lte=today)),
                            count=Count("pk"))
-    covered = plan.filter(lessons__is_held=True).values("pk").distinct().count()
+    covered = plan.filter(held_lessons(today, "lessons__")).values("pk").distinct().count()
     return Completion(
         held=lessons["held"], held_linked=lessons["held_linked"],
         planned_hours=items["total"] or 0, planned_to_date=items["to_date"] or 0,

@@ -88,7 +88,8 @@ def assign_substitute(user, lesson: Lesson, substitute, reason: str = "", *,
     with transaction.atomic():
         ctx = open_lesson(user, lesson, reason=reason)
         if not may_assign_substitutes(user, ctx.school.pk):
-            raise NotAllowed("Замену назначает заместитель директора по УВР или администратор.")
+            raise NotAllowed("Замену назначает диспетчер расписания, заместитель директора по "
+                             "УВР или администратор.")
         current = ctx.lesson
         require_version(current, expected_version, THIS_LESSON)
         reason = " ".join(reason.split())

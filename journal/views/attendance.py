@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student
+from journal.dates import parse_date
 from journal.models import Absence, SchoolClass
 from journal.permissions import ClassRights, access_class, other_classes
 from journal.queries.attendance import (
@@ -71,10 +72,10 @@ class BadInput(Exception):
 
 def _date(value: str | None) -> dt.date:
     try:
-        day = dt.date.fromisoformat(value or "")
+        day = parse_date(value)
     except ValueError:
         raise Http404("Неверная дата.") from None
-    if not 2000 <= day.year <= 2100:
+    if day is None or not 2000 <= day.year <= 2100:
         raise Http404("Неверная дата.")
     return day
 

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET
 from journal.permissions import school_checked_by
 from journal.queries.late_entries import (
     KIND_HEADERS,
+    Month,
     by_teacher,
     late_entries,
+    latest_month,
     parse_month,
 )
 
@@ -21,16 +23,22 @@ from journal.queries.late_entries import (
 @login_required
 @require_GET
 def late_entries_page(request):
-    """Late entries of one month (?month=YYYY-MM), grouped by teacher. Deputy director and
-    director only; anyone else gets 404."""
+    """Late entries of one month (?month=YYYY-MM), grouped by teacher; without a month, the
+    latest month that has any. Deputy director and director only; anyone else gets 404."""
     school = school_checked_by(request.user)
     if school is None:
         raise Http404("Страница не найдена.")
-    month, error = parse_month(request.GET.get("month"), timezone.localdate())
-    if error:
-        messages.warning(request, error)
+    today = timezone.localdate()
+    chosen = request.GET.get("month")
+    if chosen:
+        month, error = parse_month(chosen, today)
+        if error:
+            messages.warning(request, error)
+    else:
+        month = latest_month(school, today)
     teachers = by_teacher(late_entries(school, month))
     return render(request, "journal/checks/late.html", {
         "school": school, "month": month, "teachers": teachers, "kind_headers": KIND_HEADERS,
-        "total": sum(t.count for t in teachers),
+        "total": sum(t.count for t in teachers), "current": Month(today.replace(day=1)),
+        "chosen": bool(chosen),
     })

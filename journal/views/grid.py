@@ -14,7 +14,6 @@ from journal.permissions import (
     access_assignment,
     access_lesson,
     access_mark,
-    assignments_readable_by,
 )
 from journal.queries.cells import load_cell
 from journal.queries.grid import build_grid, build_year_grid, period_for, periods_for
@@ -60,16 +59,6 @@ def _student(assignment: TeachingAssignment, student_id: str) -> Student:
     if student is None:
         raise Http404
     return student
-
-
-@login_required
-def my_journals(request):
-    assignments = (assignments_readable_by(request.user)
-                   .filter(year__is_current=True)
-                   .select_related("school_class", "subject", "subgroup", "teacher")
-                   .order_by("school_class__grade", "school_class__letter", "subject__order",
-                             "subgroup__name"))
-    return render(request, "journal/my_journals.html", {"assignments": assignments})
 
 
 @login_required

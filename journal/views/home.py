@@ -10,6 +10,9 @@ from accounts.access import person_of
 from accounts.roles import Role
 from journal.queries import home as queries
 
+# Journals needing attention shown at first; «показать все» opens the rest.
+ATTENTION_ROWS = 10
+
 
 @login_required
 def home(request):
@@ -30,7 +33,11 @@ def home(request):
         context["led_classes"] = list(queries.classes_led_by(request.user, year, today))
         context["sections"].append("teacher")
     if person.checks_journals:
-        context["attention"] = list(queries.journals_needing_attention(year, today)[:30])
+        attention = list(queries.journals_needing_attention(year, today))
+        show_all = request.GET.get("attention") == "all"
+        context.update(attention=attention if show_all else attention[:ATTENTION_ROWS],
+                       attention_total=len(attention), attention_all=show_all,
+                       attention_rows=ATTENTION_ROWS)
         context["sections"].append("checks")
     if person.administers:
         context["sections"].append("setup")

@@ -1,5 +1,5 @@
 """A lesson's record: topic and plan item, held flag, type of assessment, homework with its
-files; substitution for the deputy director and the administrator; homework file downloads."""
+files; substitution for the timetable's keepers; homework file downloads."""
 
 from __future__ import annotations
 
@@ -107,10 +107,11 @@ def lesson_record(request, lesson_id: int):
 @login_required
 def substitute(request, lesson_id: int):
     """The substitution of a lesson: the form (also on the lesson page), assign, or with
-    `cancel`, cancel. The deputy director and the administrator only."""
+    `cancel`, cancel. The timetable's keepers only (`may_assign_substitutes`)."""
     lesson, rights = access_lesson_for_substitution(request.user, lesson_id)
     if not may_assign_substitutes(request.user, lesson.assignment.year.school_id):
-        raise PermissionDenied("Замену назначает заместитель директора по УВР или администратор.")
+        raise PermissionDenied("Замену назначает диспетчер расписания, заместитель директора "
+                               "по УВР или администратор.")
     if request.method != "POST":
         return _render(request, lesson, rights, substitution_only=True)
     # Back to the lesson page for those who read the journal, else to this page.

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Parent, ParentStudent, StaffRole
-from journal.models import Lesson
+from journal.models import Lesson, SchoolClass, TeachingAssignment
 from journal.services.lessons import generate_lessons
 from tests.conftest import PASSWORD
 
@@ -100,6 +100,25 @@ def test_deputy_sees_journals_without_topics(client, deputy, lessons):
     assert 'data-section="checks"' in page
     assert page.count('data-testid="attention-row"') == 1  # maths 5А: past lessons, no topic
     assert 'data-section="teacher"' not in page
+
+
+def test_the_deputy_sees_ten_journals_needing_attention_and_may_open_all(
+        client, deputy, small_school, django_assert_max_num_queries):
+    for letter in "ВГ":
+        school_class = SchoolClass.objects.create(year=small_school.year, grade=6, letter=letter)
+        for subject in (small_school.maths, small_school.russian, small_school.english):
+            TeachingAssignment.objects.create(year=small_school.year, teacher=deputy,
+                                              subject=subject, school_class=school_class)
+    for assignment in TeachingAssignment.objects.all():
+        Lesson.objects.create(assignment=assignment, date=dt.date(2026, 11, 20), number=1)
+    page = home_of(client, deputy)
+    assert page.count('data-testid="attention-row"') == 10
+    assert "Показаны 10 из 12" in page
+    assert 'href="?attention=all#checks"' in page
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("home"), {"attention": "all"}).content.decode()
+    assert page.count('data-testid="attention-row"') == 12
+    assert "Показаны все 12" in page and 'data-testid="attention-more"' not in page
 
 
 def test_administrator_sees_the_setup(client, administrator, small_school):

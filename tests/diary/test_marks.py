@@ -86,9 +86,23 @@ def test_the_term_mark_appears_once_set(client, parent, vasya, small_school, tea
     assert ">5</span>" in term
 
 
-def test_too_few_marks_are_flagged(client, parent, vasya, small_school, teacher):
+def test_too_few_marks_make_a_neutral_note_beside_the_forecast(client, parent, vasya,
+                                                              small_school, teacher):
     give_marks(small_school, teacher, vasya, [("5", False)])
-    assert "нужно не меньше 3 отметок" in maths_row(marks_page(client, parent, vasya))
+    row = maths_row(marks_page(client, parent, vasya))
+    note = row.split('data-testid="few-marks-note"')[1].split("</div>")[0]
+    assert ("Прогноз предварительный: пока 1 отметка, а для отметки за четверть обычно нужно "
+            "не меньше 3.") in note
+    assert "text-danger" not in row            # a note for parents, not an alarm
+    assert ">5</span>" in row.split('data-testid="forecast"')[1]
+
+
+def test_the_note_goes_once_there_are_enough_marks(client, parent, vasya, small_school,
+                                                   teacher):
+    give_marks(small_school, teacher, vasya, [("5", False), ("4", False)])
+    assert "пока 2 отметки," in maths_row(marks_page(client, parent, vasya))
+    give_marks(small_school, teacher, vasya, [("4", False)], start=dt.date(2026, 11, 11))
+    assert 'data-testid="few-marks-note"' not in maths_row(marks_page(client, parent, vasya))
 
 
 def test_another_period_is_chosen_by_its_id(client, parent, vasya, small_school, teacher, year):

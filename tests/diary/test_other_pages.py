@@ -38,7 +38,8 @@ def test_finals_table_has_the_periods_then_year_exam_and_final(client, parent, v
     assert all(h in header for h in ("1-я четверть", "4-я четверть", "Год", "Экзамен", "Итоговая"))
     assert header.index("4-я четверть") < header.index("Год") < header.index("Итоговая")
     maths = page.split('data-subject="Математика"')[1].split("</tr>")[0]
-    assert maths.split('data-testid="term"')[1].startswith(">4<")
+    assert maths.split('data-testid="term"')[1].startswith(
+        ' data-label="1-я четверть"><span class="final-value">4<')
 
 
 def test_a_ten_grader_has_halves(client, small_school, deputy):
@@ -89,24 +90,32 @@ def test_homework_due_from_today_with_files(client, parent, vasya, small_school,
     assert "На 18 ноября, среда" in page
 
 
-def test_the_chart_draws_a_line_per_subject_with_axis_labels(client, parent, vasya,
-                                                             small_school, teacher,
-                                                             class_teacher):
+def test_the_chart_is_one_small_chart_per_subject_on_one_scale(client, parent, vasya,
+                                                               small_school, teacher,
+                                                               class_teacher):
     for day, value in [(dt.date(2026, 9, 7), "3"), (dt.date(2026, 10, 5), "4"),
                        (dt.date(2026, 11, 9), "5")]:
         set_cell(teacher, make_lesson(small_school.maths_5a, day, 2), vasya, value)
     set_cell(class_teacher, make_lesson(small_school.russian_5a, dt.date(2026, 9, 8), 3), vasya,
              "4")
     page = page_of(client, parent, "diary:chart", vasya)
-    svg = page.split("<svg")[1].split("</svg>")[0]
-    assert svg.count("<polyline") == 1            # Russian has one point: no line, a dot
-    assert svg.count("<circle") == 4
-    for label in ("1</text>", "5</text>", ">сен<", ">май<"):
-        assert label in svg
-    assert "Математика, ноя: 5,00" in svg
+    charts = page.split('data-testid="subject-chart"')[1:]
+    assert len(charts) == 2
+    maths, russian = charts
+    assert "Математика" in maths and "в ноябре: <span" in maths
+    assert 'data-testid="chart-last">5,00<' in maths
+    assert "Русский язык" in russian and "в сентябре: <span" in russian
+    assert 'data-testid="chart-last">4,00<' in russian
+    for chart in charts:
+        assert chart.count("<svg") == 1
+        for label in ("1</text>", "5</text>", ">сен<", ">май<"):
+            assert label in chart
+    svg = maths.split("<svg")[1].split("</svg>")[0]
+    assert svg.count("<polyline") == 1 and svg.count("<circle") == 3
+    assert "сен 3,00; окт 4,00; ноя 5,00" in svg    # what a screen reader reads
+    assert "<polyline" not in russian                # one point: a dot, no line
     # September's 3 sits lower than November's 5 (y grows downwards).
-    maths = svg.split('data-subject="Математика"')[1]
-    ys = [float(part.split('"')[1]) for part in maths.split('cy=')[1:4]]
+    ys = [float(part.split('"')[1]) for part in svg.split("cy=")[1:4]]
     assert ys[0] > ys[1] > ys[2]
 
 

@@ -39,8 +39,9 @@ def test_the_week_shows_the_lesson_as_the_teacher_recorded_it(client, parent, va
     assert "09:25–10:10" in lesson           # the 2nd lesson's bells
     assert "Матвеева О. И." in lesson
     assert "Сложение дробей" in lesson
-    assert "№ 245, 247" in lesson
-    assert "к уроку 23.11" in lesson
+    due, set_here = lesson.split('data-testid="homework-due"')[1].split('data-testid="homework-set"')
+    assert "не задано" in due               # nothing was due for today's lesson
+    assert "№ 245, 247" in set_here and 'data-testid="due-date">к 23.11' in set_here
     assert 'data-testid="mark" title="Отметка">5<' in lesson
     assert 'aria-current="date"' in page     # today is highlighted
     assert 'data-date="2026-11-16"' in page.split('aria-current="date"')[0].rsplit("<section", 1)[1]
@@ -70,6 +71,59 @@ def test_homework_none_and_missing_both_read_not_given(client, parent, vasya, sm
     set_homework(teacher, given, none=True)
     items = lesson_items(week_page(client, parent, vasya))
     assert all("не задано" in item for item in items)
+
+
+def homework_due_in(item: str) -> str:
+    return item.split('data-testid="homework-due"')[1].split('data-testid="homework-set"')[0]
+
+
+def test_homework_set_last_lesson_is_beside_todays_lesson_as_on_the_homework_page(
+        client, parent, vasya, small_school, teacher):
+    earlier = make_lesson(small_school.maths_5a, LAST_MONDAY, number=2)
+    make_lesson(small_school.maths_5a, TODAY, number=2)
+    set_homework(teacher, earlier, text="Упражнение 12")   # due at the journal's next lesson
+    [today] = lesson_items(week_page(client, parent, vasya))
+    assert "Упражнение 12" in homework_due_in(today)
+    assert "(задано 09.11)" in homework_due_in(today)
+    assert "не задано" not in homework_due_in(today)
+    assert 'data-testid="homework-set"' not in today   # nothing was set today
+
+    homework_page = client.get(url("diary:homework", vasya)).content.decode()
+    [day] = homework_page.split('data-testid="homework-day"')[1:]
+    assert "На 16 ноября, понедельник" in day and "Упражнение 12" in day
+
+    [last_week] = lesson_items(week_page(client, parent, vasya, week=LAST_MONDAY.isoformat()))
+    assert "не задано" in homework_due_in(last_week)
+    set_at = last_week.split('data-testid="homework-set"')[1]
+    assert "Упражнение 12" in set_at and 'data-testid="due-date">к 16.11' in set_at
+
+
+def test_homework_for_a_chosen_lesson_skips_the_lessons_between(client, parent, vasya,
+                                                                small_school, teacher):
+    monday, tuesday, wednesday = (
+        make_lesson(small_school.maths_5a, TODAY + dt.timedelta(days=offset), number=2)
+        for offset in range(3))
+    set_homework(teacher, monday, text="Выучить таблицу", due_lesson=wednesday)
+    set_homework(teacher, tuesday, text="Решить № 5")
+    items = lesson_items(week_page(client, parent, vasya))
+    assert "не задано" in homework_due_in(items[0])
+    assert "не задано" in homework_due_in(items[1])
+    assert "Выучить таблицу" not in items[1]
+    wednesday_due = homework_due_in(items[2])
+    assert "Выучить таблицу" in wednesday_due and "Решить № 5" in wednesday_due
+    assert wednesday_due.index("Выучить таблицу") < wednesday_due.index("Решить № 5")
+
+
+def test_the_homework_of_another_subject_is_not_due_for_this_one(client, parent, vasya,
+                                                                 small_school, teacher,
+                                                                 class_teacher):
+    set_homework(teacher, make_lesson(small_school.maths_5a, LAST_MONDAY, number=2),
+                 text="Задачи по математике")
+    make_lesson(small_school.russian_5a, TODAY, number=1)
+    make_lesson(small_school.maths_5a, TODAY, number=2)
+    russian, maths = lesson_items(week_page(client, parent, vasya))
+    assert "Задачи по математике" not in russian
+    assert "Задачи по математике" in homework_due_in(maths)
 
 
 def test_attachments_link_to_the_checked_download(client, parent, vasya, todays_maths, teacher):
@@ -187,7 +241,8 @@ def test_the_week_page_runs_a_fixed_number_of_queries(client, parent, vasya, sma
     with django_assert_max_num_queries(WEEK_QUERIES):
         page = client.get(address).content.decode()
     assert page.count('data-testid="lesson"') == 2 * days
-    assert page.count('data-testid="homework-file"') == 2 * days
+    # Each lesson's file where it was set, and again at the next lesson, which it is due for.
+    assert page.count('data-testid="homework-file"') == 2 * days + 2 * (days - 1)
 
 
 def test_the_week_costs_the_same_with_one_lesson_and_with_many(client, parent, vasya,

@@ -145,7 +145,13 @@ def test_previous_and_next_weeks_and_a_date_in_the_week(client, small_school, cl
     page = client.get(week_url(small_school.class_5a, dt.date(2026, 11, 19))).content.decode()
     assert "16.11.2026 – 20.11.2026" in page
     assert "?week=2026-11-09" in page and "?week=2026-11-23" in page
-    assert 'name="week" value="2026-11-16"' in page
+    assert 'name="week" value="16.11.2026"' in page
+
+
+def test_a_week_typed_as_dd_mm_yyyy_is_shown(client, small_school, class_teacher, children):
+    client.force_login(class_teacher)
+    page = client.get(week_url(small_school.class_5a), {"week": "25.11.2026"}).content.decode()
+    assert "23.11.2026 – 27.11.2026" in page
 
 
 def test_a_six_day_school_shows_saturday_and_holidays(client, small_school, class_teacher,

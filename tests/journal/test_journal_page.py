@@ -42,6 +42,46 @@ def test_teacher_sees_students_lessons_and_marks(client, teacher, small_school, 
     assert '<td class="final-col" data-testid="average">5.00</td>' in page.replace("5,00", "5.00")
 
 
+def test_the_grid_marks_todays_lesson_and_the_lessons_to_come(client, teacher, small_school,
+                                                              children, lesson):
+    past = make_lesson(small_school.maths_5a, TODAY - dt.timedelta(days=7))
+    future = make_lesson(small_school.maths_5a, TODAY + dt.timedelta(days=7))
+    client.force_login(teacher)
+    page = client.get(reverse("journal:journal", args=[small_school.maths_5a.pk])).content.decode()
+    assert f'class="lesson-col" data-lesson="{past.pk}"' in page
+    assert f'class="lesson-col today" data-lesson="{lesson.pk}"' in page
+    assert f'class="lesson-col future" data-lesson="{future.pk}"' in page
+    assert f'class="cell future" tabindex="0" data-lesson="{future.pk}"' in page
+    assert f'class="cell today" tabindex="0" data-lesson="{lesson.pk}"' in page
+    assert "будущие уроки: отметки и пропуски ставятся после урока" in page
+    # Only lessons that took place can be filled in at once.
+    assert 'aria-label="Заполнить столбец 16.11.2026"' in page
+    assert f'aria-label="Заполнить столбец {future.date:%d.%m.%Y}"' not in page
+
+
+def test_names_are_given_in_full_and_short_for_a_phone(client, teacher, small_school, children,
+                                                       lesson):
+    client.force_login(teacher)
+    page = client.get(reverse("journal:journal", args=[small_school.maths_5a.pk])).content.decode()
+    assert '<th class="student-col" scope="row" title="Петров Василий">' in page
+    assert '<span class="name-full">Петров Василий</span>' in page
+    assert '<span class="name-short" aria-hidden="true">Петров В.</span>' in page
+
+
+def test_the_entry_panel_offers_marks_only_where_marks_are_given(client, class_teacher,
+                                                                 small_school, children):
+    make_lesson(small_school.russian_5a, TODAY)
+    make_lesson(small_school.reading_1a, TODAY)
+    client.force_login(class_teacher)
+    fifth = client.get(reverse("journal:journal", args=[small_school.russian_5a.pk])).content.decode()
+    first = client.get(reverse("journal:journal", args=[small_school.reading_1a.pk])).content.decode()
+    for page in (fifth, first):
+        assert 'data-testid="entry-panel"' in page
+        assert 'data-value="н"' in page and 'data-value=""' in page
+    assert 'data-value="5"' in fifth
+    assert 'data-value="5"' not in first
+
+
 def test_a_typed_mark_is_saved_with_its_history(client, teacher, small_school, children, lesson):
     client.force_login(teacher)
     response = save(client, small_school.maths_5a, lesson, children[0], "5")

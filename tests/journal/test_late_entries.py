@@ -152,6 +152,59 @@ def test_a_late_term_mark_counts_in_the_month_its_period_ends(client, small_scho
     assert entries(client.get(URL, {"month": "2026-11"}).content.decode()) == []
 
 
+def test_on_the_1st_the_page_opens_on_the_latest_month_with_entries(client, small_school,
+                                                                   teacher, deputy, vasya):
+    """On 1 December nothing of December is late yet: the page opens on November, says so and
+    links to December; a month chosen by the checker is shown as it is."""
+    november = make_lesson(small_school.maths_5a, LAST_WEEK, late_days=1, entered_by=teacher)
+    Mark.objects.create(lesson=november, student=vasya, value="4", late_days=2,
+                        entered_by=teacher)
+    Lesson.objects.create(assignment=small_school.maths_5a, date=dt.date(2026, 10, 5), number=1,
+                          late_days=3, entered_by=teacher)
+    with time_machine.travel(at(dt.date(2026, 12, 1), 9), tick=False):
+        client.force_login(deputy)
+        page = client.get(URL).content.decode()
+        assert "Записи, внесённые позже срока · ноябрь 2026" in page
+        assert sorted(entries(page)) == [("запись урока", "1"), ("отметка", "2")]
+        note = page[page.index('data-testid="latest-month-note"'):]
+        assert note.startswith('data-testid="latest-month-note">За декабрь 2026 записей позже '
+                               'срока пока нет; показан ноябрь 2026')
+        assert 'href="?month=2026-12">Открыть декабрь 2026' in page
+
+        page = client.get(URL, {"month": "2026-12"}).content.decode()
+        assert 'data-testid="no-late-entries"' in page
+        assert "latest-month-note" not in page
+
+
+def test_the_latest_month_counts_term_marks_and_ignores_other_schools(client, small_school,
+                                                                     teacher, deputy, vasya):
+    """A late mark of the 1st quarter (ended 24.10) is October's; another school's late
+    November lesson does not move this school's page to November."""
+    first_quarter = small_school.year.periods.get(kind="quarter", number=1)
+    FinalMark.objects.create(assignment=small_school.maths_5a, student=vasya, kind="period",
+                             period=first_quarter, value="5", late_days=4, entered_by=teacher)
+    other = School.objects.create(name="Школа № 8", short_name="Школа № 8")
+    year = AcademicYear.objects.create(school=other, name="2026/2027", starts_on=dt.date(2026, 9, 1),
+                                       ends_on=dt.date(2027, 8, 31), is_current=True)
+    stranger = make_user("chuzhaya", "Чужая", "Вера")
+    foreign = TeachingAssignment.objects.create(
+        year=year, teacher=stranger, subject=Subject.objects.create(school=other, name="Физика"),
+        school_class=SchoolClass.objects.create(year=year, grade=7, letter="В"))
+    make_lesson(foreign, LAST_WEEK, late_days=4, entered_by=stranger)
+    client.force_login(deputy)
+    page = client.get(URL).content.decode()
+    assert "Записи, внесённые позже срока · октябрь 2026" in page
+    assert entries(page) == [("итоговая отметка", "4")]
+
+
+def test_with_no_late_entries_at_all_the_current_month_is_shown(client, small_school, deputy):
+    with time_machine.travel(at(dt.date(2026, 12, 1), 9), tick=False):
+        client.force_login(deputy)
+        page = client.get(URL).content.decode()
+    assert "Записи, внесённые позже срока · декабрь 2026" in page
+    assert 'data-testid="no-late-entries"' in page and "latest-month-note" not in page
+
+
 def test_an_unreadable_month_shows_the_current_one(client, small_school, deputy):
     client.force_login(deputy)
     response = client.get(URL, {"month": "ноябрь"})
@@ -204,6 +257,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client, small_school, teacher, 
     with CaptureQueriesContext(connection) as many:
         client.get(URL, {"month": "2026-10"})
     assert len(many) == len(few)
+    # Without a month, one more finds the latest month with entries.
+    with django_assert_max_num_queries(len(few) + 1):
+        client.get(URL)
 
 
 def test_the_deputys_home_page_links_to_the_list(client, small_school, deputy):

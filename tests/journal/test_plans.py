@@ -292,6 +292,24 @@ def test_programme_completion_counts_held_lessons(teacher, journal, small_school
     assert completion.behind_plan == 2
 
 
+def test_the_home_page_and_the_plan_page_count_the_same_held_lessons(client, teacher, journal):
+    """Held means marked «урок проведён» and dated up to today: today's lesson not yet held and a
+    past one left unmarked count on neither page, nor does a future one marked held."""
+    make_lesson(journal, LAST_WEEK, 1, is_held=True)
+    make_lesson(journal, LAST_WEEK, 3, is_held=True)
+    make_lesson(journal, LAST_WEEK - dt.timedelta(days=1), 1)
+    make_lesson(journal, TODAY, 1, is_held=True)
+    make_lesson(journal, TODAY, 3)
+    make_lesson(journal, NEXT_WEEK, 1, is_held=True)
+    client.force_login(teacher)
+    home = client.get(reverse("home")).content.decode()
+    plan = client.get(reverse("journal:plan", args=[journal.pk])).content.decode()
+    row = home[home.index(f'href="{reverse("journal:journal", args=[journal.pk])}"'):]
+    assert row[row.index('data-testid="lessons-held"'):].startswith('data-testid="lessons-held">3<')
+    assert 'data-testid="held">3<' in plan
+    assert programme_completion(journal, TODAY).held == 3
+
+
 def test_completion_without_plan_or_curriculum_has_no_percentages(journal):
     completion = programme_completion(journal, TODAY)
     assert (completion.of_planned, completion.of_curriculum, completion.curriculum_hours) == (

@@ -237,6 +237,16 @@ row("late entries", "late_entries", without_ids=plain("late_entries"))
 row("import", "import_index", without_ids=plain("import_index"))
 row("import template", "import_template", without_ids=plain("import_template"))
 row("import upload", "import_upload", without_ids=plain("import_upload", "staff"))
+row("timetable", "timetable", without_ids=plain("timetable"))
+row("timetable: slot", "timetable_slot",
+    without_ids=lambda: ("post", reverse("journal:timetable_slot"), {}))
+row("timetable: copy", "timetable_copy",
+    without_ids=lambda: ("post", reverse("journal:timetable_copy"), {}))
+row("substitutions", "substitutions", without_ids=plain("substitutions"))
+row("substitutions: save", "substitutions", ask(
+    "substitutions", lambda s: [], "post", **LESSON, substitute_reason=const("курсы"),
+    substitute=lambda s: User.objects.get(username="zamenin").pk,
+    lesson_version=lambda s: s.lesson.version))
 
 # Expected status per role, in the order of ROLES: "own/foreign", or one code for both (and for
 # the URLs without ids). Columns: anonymous, outsider parent, student, teacher, other teacher,
@@ -269,6 +279,11 @@ EXPECTED = {
     "import":             "302 404 404 404 404 404 404 404 404 404 200 404 200",
     "import template":    "302 404 404 404 404 404 404 404 404 404 200 404 200",
     "import upload":      "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    "timetable":          "302 404 404 404 404 404 404 404 404 404 200 404 200",
+    "timetable: slot":    "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    "timetable: copy":    "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    "substitutions":      "302 404 404 404 404 404 404 404 404 404 200 404 200",
+    "substitutions: save": "302 404 404 404 404 404 404 404 404 404 302 404 302",
 }
 # Where a view answers otherwise than the rule, until the view is fixed: (label, role, side) →
 # the status it answers today. Each entry fails the test once the view follows the rule.

@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.urls import reverse
 
 from accounts.models import Parent, StaffRole, Student, User
 from accounts.roles import Role
@@ -28,6 +30,7 @@ from journal.models import (
     Homework,
     Lesson,
     Mark,
+    PlanItem,
     School,
     SchoolClass,
     StudyPeriod,
@@ -36,6 +39,7 @@ from journal.models import (
     TimetableSlot,
 )
 from journal.models.rights import KEEP_JOURNAL, VIEW_CLASS_JOURNALS
+from journal.queries.plans import next_plan_item, programme_completion
 from journal.services.rights import rights_disagreements
 
 TODAY = dt.date(2026, 11, 23)  # a Monday in the second quarter
@@ -238,6 +242,74 @@ def test_every_journal_entry_has_a_history_row_by_the_teacher(db, demo):
     assert ChangeRecord.objects.filter(entity=ChangeRecord.Entity.LESSON,
                                        action=ChangeRecord.Action.CREATE).count() == \
         Lesson.objects.count()
+
+
+def test_every_journal_has_a_thematic_plan_for_the_whole_year(db, demo):
+    journals = TeachingAssignment.objects.annotate(lesson_count=Count("lessons"))
+    hours = dict(PlanItem.objects.values("plan__assignment").annotate(total=Sum("hours"))
+                 .values_list("plan__assignment", "total"))
+    for journal in journals:
+        assert hours[journal.pk] == journal.lesson_count, journal
+    first = PlanItem.objects.filter(number=1).select_related("plan")
+    assert first.count() == journals.count()
+    for item in first:
+        assert item.planned_on == item.plan.assignment.lessons.order_by("date", "number")[0].date
+    assert not PlanItem.objects.filter(topic="").exists()
+    assert PlanItem.objects.filter(topic__startswith="Контрольная работа").exists()
+
+
+def test_lessons_up_to_today_follow_the_plan_and_later_ones_are_free(db, demo):
+    assert not Lesson.objects.filter(date__lte=TODAY, plan_item__isnull=True).exists()
+    assert not Lesson.objects.filter(date__gt=TODAY, plan_item__isnull=False).exists()
+    assert not Lesson.objects.filter(plan_item__isnull=False).exclude(
+        plan_item__plan__assignment_id=F("assignment_id")).exists()
+    for item in PlanItem.objects.filter(lessons__isnull=False).distinct()[:300]:
+        lessons = list(item.lessons.order_by("date", "number"))
+        assert item.planned_on == lessons[0].date
+        assert len(lessons) <= item.hours
+        if lessons[0].assessment_type_id is None:
+            assert lessons[0].topic == item.topic
+
+
+def test_the_plan_suggests_the_next_topic_and_shows_completion(db, demo, client):
+    teacher = User.objects.get(username="teacher")
+    journal = teacher.assignments.order_by("pk").first()
+    done = journal.lessons.filter(date__lte=TODAY).order_by("-date", "-number").first()
+    following = journal.lessons.filter(date__gt=TODAY).order_by("date", "number").first()
+    suggestion = next_plan_item(following)
+    used = journal.lessons.filter(plan_item=done.plan_item).count()
+    assert suggestion == (done.plan_item if used < done.plan_item.hours else
+                          PlanItem.objects.get(plan=done.plan_item.plan_id,
+                                               number=done.plan_item.number + 1))
+    completion = programme_completion(journal, TODAY)
+    assert completion.held == journal.lessons.filter(date__lt=TODAY).count()
+    assert completion.held_linked == completion.held
+    assert 0 < completion.items_covered < completion.items
+    assert 0 < completion.of_planned < 100
+
+    client.force_login(teacher)
+    page = client.get(reverse("journal:plan", args=[journal.pk])).content.decode()
+    assert "план не заполнен" not in page
+    assert f"{completion.of_planned} %" in page
+    page = client.get(reverse("journal:lesson", args=[following.pk])).content.decode()
+    assert f"Предложен следующий пункт КТП: <b>{suggestion.number}. {suggestion.topic}" in page
+
+
+def test_a_few_lesson_records_are_entered_late_for_the_deputys_check(db, demo, client):
+    late = Lesson.objects.filter(late_days__gt=0).select_related("entered_by",
+                                                                 "assignment__teacher")
+    assert 0 < late.count() < Lesson.objects.filter(is_held=True).count() * 0.05
+    for lesson in late[:20]:
+        assert lesson.is_held and lesson.entered_by == lesson.assignment.teacher
+        row = ChangeRecord.objects.get(entity=ChangeRecord.Entity.LESSON, entity_id=lesson.pk,
+                                       reason=REASON)
+        entered = row.at.astimezone(ZoneInfo("Europe/Moscow")).date()
+        assert (entered - lesson.date).days == lesson.late_days
+        assert entered < TODAY
+    assert not Mark.objects.filter(late_days__gt=0).exists()
+    client.force_login(User.objects.get(username="zavuch"))
+    page = client.get(reverse("journal:late_entries"), {"month": "2026-11"}).content.decode()
+    assert page.count('data-testid="late-entry"') == late.filter(date__month=11).count()
 
 
 def test_history_rows_are_dated_when_the_lesson_ended(db, demo):

@@ -1,19 +1,27 @@
-"""The setup screens validate in Russian and write through the services."""
+"""The setup screens speak correct Russian, list their sections in the order a school is set
+up, validate in Russian and write through the services."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
+import re
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
-from accounts.models import StaffRole
+from accounts.models import StaffRole, User
 from accounts.roles import Role
 from journal.models import (
     ChangeRecord,
+    CurriculumItem,
+    Holiday,
     Lesson,
     SchoolClass,
     SchoolClassUserObjectPermission,
+    Subject,
     SubjectUserObjectPermission,
     TeachingAssignment,
     TeachingAssignmentUserObjectPermission,
@@ -21,7 +29,7 @@ from journal.models import (
 )
 from journal.services.rights import rights_disagreements
 from tests.conftest import make_user
-from tests.journal.journal_setup import TODAY, at
+from tests.journal.journal_setup import TODAY, at, make_lesson
 
 
 def slot_form(assignment, weekday=1, number=2):
@@ -300,3 +308,237 @@ def test_a_journal_whose_teacher_left_stays_editable(client, deputy, small_schoo
     assert response.status_code == 302
     assert colleague.has_perm("journal.co_keep_journal", assignment)
     assert rights_disagreements() == []
+
+
+# The setup screens in correct Russian, sections in the order a school is set up --------------
+
+def inline_add_links(page: str) -> list[str]:
+    """The «add a row» links of the page's inlines, which the admin's script makes from JSON."""
+    return [json.loads(html.unescape(data))["options"]["addText"]
+            for data in re.findall(r'data-inline-formset="([^"]*)"', page)]
+
+
+def nominative_mistakes(page: str) -> list[str]:
+    """What the stock admin says with a model's name in the nominative where Russian needs
+    another case («Выберите школа для изменения», «Добавить пользователь», «5 классы»), and its
+    other untranslated turns, found on the page."""
+    patterns = [r"Добавить еще один", r"был успешно", r"Модели в приложении",
+                r"Выбрано 0 объектов", r'объект типа "', r"Django"]
+    for model, model_admin in admin.site._registry.items():
+        name, plural = model._meta.verbose_name, model._meta.verbose_name_plural
+        if name != model_admin.names.accusative:
+            patterns.append(rf"(Выберите|Добавить|Изменить|Просмотреть|[Уу]далить) "
+                            rf"{re.escape(name)}(?![а-яё])")
+        if plural != model_admin.names.plural_accusative:
+            patterns.append(rf"выбранные {re.escape(plural)}(?![а-яё])")
+        patterns.append(rf"\b\d+ {re.escape(plural)}(?![а-яё])")
+    text = re.sub(r"\s+", " ", " ".join([page, *inline_add_links(page)]))
+    return [found.group(0) for pattern in patterns for found in re.finditer(pattern, text)]
+
+
+@pytest.fixture
+def superuser(school):
+    return make_user("root", "Суперов", "Сергей", is_superuser=True)
+
+
+@pytest.fixture
+def every_model_has_a_row(small_school, parent, weekly_slot):
+    CurriculumItem.objects.create(year=small_school.year, subject=small_school.maths, grade=5,
+                                  hours_per_week=5)
+    make_lesson(small_school.maths_5a, TODAY, number=2)
+
+
+@pytest.mark.usefixtures("every_model_has_a_row")
+def test_every_setup_page_names_its_model_in_the_right_case(client, superuser):
+    client.force_login(superuser)
+    pages = [reverse("admin:index"), reverse("admin:accounts_user_changelist") + "?_popup=1"]
+    for model in admin.site._registry:
+        opts = model._meta
+        row = model.objects.order_by("pk").first()
+        assert row is not None, f"no {opts.label} to open"
+        pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]))
+        pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[row.pk]))
+        pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        if opts.model_name != "lesson":  # lessons are never deleted here
+            pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete",
+                                 args=[row.pk]))
+    mistakes = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if found := nominative_mistakes(response.content.decode()):
+            mistakes[url] = found
+    assert mistakes == {}
+    assert len(pages) > 90
+
+
+def h1(response) -> str:
+    return re.search(r"<h1>(.*?)</h1>", response.content.decode(), re.S).group(1).strip()
+
+
+@pytest.mark.usefixtures("every_model_has_a_row")
+def test_titles_and_buttons_take_the_accusative(client, superuser, small_school, children):
+    client.force_login(superuser)
+
+    def title(name: str, *args, query: str = "") -> str:
+        return h1(client.get(reverse(f"admin:{name}", args=args) + query))
+
+    assert title("journal_school_changelist") == "Выберите школу для изменения"
+    assert title("journal_school_delete", small_school.school.pk) == "Нельзя удалить школу"
+    assert title("journal_subgroup_delete", small_school.english_5a_group2.subgroup_id) == \
+        "Удалить подгруппу"
+    assert title("journal_schoolclass_change", small_school.class_5a.pk) == "Изменить класс"
+    assert title("accounts_user_add") == "Добавить пользователя"
+    assert title("accounts_user_changelist", query="?_popup=1") == "Выберите пользователя"
+    assert title("accounts_student_changelist") == "Выберите обучающегося для изменения"
+    assert title("accounts_parent_add") == "Добавить родителя (законного представителя)"
+    assert title("journal_curriculumitem_add") == "Добавить строку учебного плана"
+    assert title("journal_subgroup_change", small_school.english_5a_group1.subgroup_id) == \
+        "Изменить подгруппу"
+    assert title("journal_holiday_add") == "Добавить каникулы или праздник"
+    assert title("journal_bellschedule_add") == "Добавить время урока"
+    assert title("journal_teachingassignment_change", small_school.maths_5a.pk) == \
+        "Изменить журнал"
+    assert title("journal_lesson_changelist") == "Выберите урок для просмотра"
+
+    page = client.get(reverse("admin:journal_holiday_changelist") + "?o=2").content.decode()
+    assert '<td class="field-starts_on">04.11.2026</td>' in page
+    assert 'class="sortable column-starts_on sorted ascending"' in page
+
+    page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Добавить пользователя</a>" in page
+    assert '<option value="delete_selected">Удалить выбранных пользователей</option>' in page
+    users = User.objects.count()
+    assert f"Всего пользователей: {users}" in page
+    assert f"Выбрано 0 из {users}" in page
+    page = client.get(reverse("admin:accounts_user_change", args=[children[0].user_id]))
+    assert inline_add_links(page.content.decode()) == ["Добавить ещё одну роль сотрудника"]
+    assert "<title>Петров Василий | Изменить пользователя | Настройка школы — Электронный " \
+           "журнал</title>" in page.content.decode()
+    page = client.get(reverse("admin:journal_schoolclass_change", args=[small_school.class_5a.pk]))
+    assert inline_add_links(page.content.decode()) == [
+        "Добавить ещё одно зачисление в класс", "Добавить ещё одного проверяющего журналы класса"]
+
+
+def test_the_links_beside_a_related_field_name_it_in_russian(client, superuser, small_school):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:journal_subgroup_change",
+                              args=[small_school.english_5a_group1.subgroup_id])).content.decode()
+    assert 'title="Изменить выбранный класс"' in page
+    assert 'title="Добавить предмет"' in page
+    assert 'title="Просмотреть выбранный предмет"' in page
+    page = client.get(reverse("admin:journal_schoolclass_change",
+                              args=[small_school.class_5a.pk])).content.decode()
+    assert 'title="Изменить выбранный учебный год"' in page
+    assert 'title="Изменить выбранного пользователя"' in page  # the class teacher
+    # The rows of an inline are named for assistive technology, not only by column headings.
+    assert 'aria-label="Зачислен с"' in page
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_messages_agree_with_what_was_saved_or_deleted(client, superuser, small_school):
+    client.force_login(superuser)
+    school = small_school.school
+    response = client.post(reverse("admin:journal_subject_add"), {
+        "school": school.pk, "name": "Физика", "short_name": "", "order": 9,
+        **inline(SUBJECT_GRANTS)}, follow=True)
+    physics = Subject.objects.get(name="Физика")
+    url = reverse("admin:journal_subject_change", args=[physics.pk])
+    assert messages_of(response) == [f'Предмет «<a href="{url}">Физика</a>» успешно добавлен.']
+
+    response = client.post(reverse("admin:journal_subgroup_add"), {
+        "school_class": small_school.class_5b.pk, "subject": small_school.english.pk,
+        "name": "1 группа", "_addanother": "1"}, follow=True)
+    assert messages_of(response)[0].endswith(
+        "» успешно добавлена. Ниже можно добавить ещё одну подгруппу.")
+
+    holiday = Holiday.objects.get(name="День народного единства")
+    response = client.post(reverse("admin:journal_holiday_delete", args=[holiday.pk]),
+                           {"post": "yes"}, follow=True)
+    assert messages_of(response) == [f"Каникулы или праздник «{holiday}» удалены."]
+
+    chemistry = Subject.objects.create(school=school, name="Химия")
+    pks = [physics.pk, chemistry.pk]
+    response = client.post(reverse("admin:journal_subject_changelist"), {
+        "action": "delete_selected", "_selected_action": pks, "post": "yes"}, follow=True)
+    assert messages_of(response) == ["Удалено предметов: 2."]
+
+    response = client.get(reverse("admin:journal_school_change", args=[9999]), follow=True)
+    assert messages_of(response) == [
+        "Школа с номером «9999» не найдена: возможно, её уже удалили."]
+
+
+def test_the_delete_and_history_pages_read_in_russian(client, superuser, small_school):
+    client.force_login(superuser)
+    subject = small_school.english
+    page = client.get(reverse("admin:journal_subject_delete", args=[subject.pk]))
+    assert "Чтобы удалить предмет «Английский язык», сначала нужно удалить" in \
+        page.content.decode()  # its journals are protected
+    page = client.post(reverse("admin:journal_subject_changelist"), {
+        "action": "delete_selected", "_selected_action": [small_school.russian.pk]})
+    assert "Чтобы удалить выбранный предмет, сначала нужно удалить" in page.content.decode()
+
+    user = small_school.maths_5b.teacher
+    client.post(reverse("admin:accounts_user_change", args=[user.pk]), {
+        "username": user.username, "last_name": "Ивановский", "first_name": user.first_name,
+        "patronymic": user.patronymic, "email": "", "is_active": "on",
+        **inline("staff_roles", {"school": small_school.school.pk, "role": "teacher"})})
+    history = client.get(reverse("admin:accounts_user_history", args=[user.pk]))
+    assert "Изменено: Фамилия. Добавлено: роль сотрудника «Ивановский Сергей Петрович: " \
+           "Учитель»." in history.content.decode()
+
+
+def test_the_index_lists_sections_in_the_order_a_school_is_set_up(client, superuser):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:index")).content.decode()
+    read = [("section", caption) if caption else ("model", model) for caption, model in
+            re.findall(r'<caption>(.*?)</caption>|<th scope="row"[^>]*>\s*<a [^>]*>(.*?)</a>',
+                       page)]
+    assert read == [
+        ("section", "Школа и учебный год"), ("model", "Школы"), ("model", "Учебные годы"),
+        ("model", "Учебные периоды"), ("model", "Каникулы и праздники"),
+        ("model", "Расписание звонков"),
+        ("section", "Классы, предметы и учебный план"), ("model", "Классы"),
+        ("model", "Предметы"), ("model", "Учебный план"), ("model", "Подгруппы"),
+        ("section", "Журналы и расписание"), ("model", "Журналы (учебная нагрузка)"),
+        ("model", "Расписание"), ("model", "Уроки"),
+        ("section", "Люди"), ("model", "Пользователи"), ("model", "Роли сотрудников"),
+        ("model", "Обучающиеся"), ("model", "Зачисления в классы"),
+        ("model", "Родители (законные представители)"), ("model", "Связи родителей и детей"),
+        ("section", "Прочее"), ("model", "Виды контроля"),
+    ]
+    assert "<title>Настройка школы | Настройка школы — Электронный журнал</title>" in page
+
+
+def test_a_dispatcher_sees_their_sections_in_order_and_the_timetable_pages(client, school):
+    dispatcher = make_user("dispetcher", "Диспетчерова", "Нина")
+    StaffRole.objects.create(user=dispatcher, school=school, role=Role.DISPATCHER)
+    client.force_login(dispatcher)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert re.findall(r"<caption>(.*?)</caption>", page) == [
+        "Школа и учебный год", "Классы, предметы и учебный план", "Журналы и расписание"]
+    assert f'<a href="{reverse("journal:timetable")}">Расписание уроков' in page
+    assert f'<a href="{reverse("journal:substitutions")}">Замены на день</a>' in page
+
+
+def test_a_secretary_is_not_offered_the_timetable_pages(client, school):
+    secretary = make_user("sekretar", "Секретарёва", "Ольга")
+    StaffRole.objects.create(user=secretary, school=school, role=Role.SECRETARY)
+    client.force_login(secretary)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert re.findall(r"<caption>(.*?)</caption>", page) == [
+        "Классы, предметы и учебный план", "Люди"]
+    assert reverse("journal:timetable") not in page
+
+
+def test_an_applications_page_leads_back_to_the_sections(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:app_list", args=["journal"]))
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    page = client.get(reverse("admin:journal_holiday_changelist")).content.decode()
+    assert f'<a href="{reverse("admin:index")}#setup-school">Школа и учебный год</a>' in page
