@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from accounts.models import User
+from journal.dates import parse_date
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -282,11 +283,12 @@ def cell_date(value: Any) -> dt.date:
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
         return from_excel(value).date()  # a date cell that lost its date format
     text = sheet_text(value)
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
-        except ValueError:
-            continue
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is not None:
+        return day
     raise ValueError(f"«{text}» — не дата; укажите дату в виде ДД.ММ.ГГГГ, например 14.03.2015")
 
 

@@ -55,6 +55,14 @@ class Month:
         return f"{self.first:%Y-%m}"
 
 
+def months_around(month: Month, count: int = 12) -> list[Month]:
+    """The `count` months up to the shown one, latest first, for the month picker."""
+    months = [month]
+    while len(months) < count:
+        months.append(months[-1].previous)
+    return months
+
+
 def parse_month(value: str | None, today: dt.date) -> tuple[Month, str | None]:
     """The asked month (YYYY-MM) and an error for the user when it cannot be read, in which
     case the current month is shown."""
@@ -65,7 +73,7 @@ def parse_month(value: str | None, today: dt.date) -> tuple[Month, str | None]:
         first = dt.date.fromisoformat(f"{value.strip()}-01")
     except ValueError:
         return current, (f"Не удалось прочитать месяц «{value[:20]}»: выберите его в "
-                         f"календаре. Показан текущий месяц.")
+                         f"списке. Показан текущий месяц.")
     if not 2000 <= first.year <= 2100:
         return current, "Месяц вне допустимого диапазона. Показан текущий месяц."
     return Month(first), None

@@ -16,6 +16,7 @@ from journal.queries.late_entries import (
     by_teacher,
     late_entries,
     latest_month,
+    months_around,
     parse_month,
 )
 
@@ -40,5 +41,6 @@ def late_entries_page(request):
     return render(request, "journal/checks/late.html", {
         "school": school, "month": month, "teachers": teachers, "kind_headers": KIND_HEADERS,
         "total": sum(t.count for t in teachers), "current": Month(today.replace(day=1)),
-        "chosen": bool(chosen),
+        "chosen": bool(chosen), "months": months_around(max(month, Month(today.replace(day=1)),
+                                                             key=lambda m: m.first)),
     })

@@ -167,3 +167,22 @@ def test_the_late_entries_open_on_the_last_month_with_entries_on_the_1st(page, s
         expect(page.get_by_test_id("latest-month-note")).to_contain_text(
             "За декабрь 2026 записей позже срока пока нет")
         screenshot(page, "late-entries-on-the-1st-desktop")
+
+
+def test_the_plans_dates_are_replaced_after_an_in_page_question(page, school):
+    small_school, _ = school
+    native = []
+    page.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
+    as_user(page, "matveeva")
+    page.goto(f"/journal/{small_school.maths_5a.pk}/plan/")
+    ask = page.get_by_role("button", name="Расставить даты по расписанию")
+    ask.click()
+    dialog = page.get_by_role("dialog", name="Расставить даты по расписанию?")
+    expect(dialog.get_by_role("button", name="Заменить даты")).to_be_focused()
+    page.keyboard.press("Escape")             # cancelled from the keyboard: nothing sent
+    expect(dialog).to_be_hidden()
+    ask.click()
+    expect(dialog.get_by_role("button", name="Заменить даты")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert").first).to_be_visible()
+    assert native == [], "the browser's own confirm() was shown"

@@ -133,6 +133,10 @@ def test_the_month_filter(client, small_school, teacher, deputy, vasya):
     page = client.get(URL, {"month": "2026-10"}).content.decode()
     assert sorted(entries(page)) == [("запись урока", "2"), ("отметка", "3")]
     assert "октябрь 2026" in page and "?month=2026-09" in page and "?month=2026-11" in page
+    # The picker names the months in Russian whatever the browser's language: no type="month".
+    assert 'type="month"' not in page
+    assert '<option value="2026-10" selected>октябрь 2026</option>' in page
+    assert '<option value="2025-12">декабрь 2025</option>' in page
     page = client.get(URL, {"month": "2026-11"}).content.decode()
     assert entries(page) == [("запись урока", "1")]
     assert client.get(URL, {"month": "2026-12"}).content.decode().count("late-entry") == 0
@@ -211,7 +215,7 @@ def test_an_unreadable_month_shows_the_current_one(client, small_school, deputy)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Не удалось прочитать месяц" in page
-    assert 'name="month" value="2026-11"' in page
+    assert '<option value="2026-11" selected>ноябрь 2026</option>' in page
 
 
 def test_another_schools_records_are_not_listed(client, small_school, deputy, vasya):
