@@ -86,6 +86,7 @@ def check_phone(page, url: str, name: str, screenshot) -> None:
     response = page.goto(url)
     assert response.status == 200, url
     expect(page.locator("main h1").first).to_be_visible()
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     widths = page.evaluate(WIDTHS)
     assert widths["page"] <= 360, f"{name}: the page is {widths['page']} px wide on a phone"
     assert widths["cells"] <= 360, f"{name}: a table cell ends at {widths['cells']} px"

@@ -61,6 +61,7 @@ def test_a_parent_reads_both_childrens_diaries(page, transactional_db, small_sch
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"/diary/{vasya.pk}/week/")
     expect(page.get_by_test_id("mark").first).to_be_visible()
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the week page scrolls sideways on a phone ({width} px)"
     screenshot(page, "diary-week-phone")

@@ -84,6 +84,7 @@ def _lesson(page, subject: str):
 
 def _sideways(page) -> dict:
     """How wide the document is, and any box inside it that scrolls sideways."""
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     return page.evaluate("""() => ({
         width: document.documentElement.scrollWidth,
         scrollers: [...document.querySelectorAll("body *")].filter(e => {

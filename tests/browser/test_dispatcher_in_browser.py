@@ -36,6 +36,9 @@ def timetable(transactional_db, small_school, substitute):
 
 
 def assert_no_sideways_scroll(page, width: int) -> None:
+    # A click navigates without waiting for the stylesheets; measured before them, the page
+    # has no layout of its own yet.
+    page.wait_for_load_state("load")
     scrolled = page.evaluate("document.documentElement.scrollWidth")
     assert scrolled <= width, f"{page.url} scrolls sideways ({scrolled} px at {width} px)"
 

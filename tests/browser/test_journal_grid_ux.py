@@ -134,6 +134,7 @@ def fully_visible(box: dict) -> bool:
 
 
 def no_sideways_scroll(page) -> bool:
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

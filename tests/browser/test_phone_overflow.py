@@ -81,6 +81,7 @@ def check_page(page, login: str, url: str, status: int) -> list[str]:
     if status >= 400:
         problems.append(f"{where}: answers {status}")
         return problems
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
         problems.append(f"{where}: {width} px wide ({page.evaluate(WIDEST)})")

@@ -30,6 +30,7 @@ def signed_in(page, transactional_db, small_school, administrator):
 
 
 def page_width(page) -> int:
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     return page.evaluate("document.documentElement.scrollWidth")
 
 

@@ -34,6 +34,7 @@ def missing_files(page) -> list[str]:
 
 
 def page_width(page) -> int:
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     return page.evaluate("document.documentElement.scrollWidth")
 
 
