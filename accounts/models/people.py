@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from accounts.roles import Role
 
@@ -16,6 +17,12 @@ class User(AbstractUser):
     """Anyone who signs in: staff, students and parents. Sign-in is by login (username)."""
 
     patronymic = models.CharField("отчество", max_length=150, blank=True)
+    must_change_password = models.BooleanField(
+        "сменить пароль при входе", default=False,
+        help_text="Пароль выдан на листке или сброшен: при входе пользователь задаёт свой.")
+    # Raised to end every open session of the user at once (sign-out everywhere, termination):
+    # it is part of the session's auth hash, which Django checks on every request.
+    session_epoch = models.PositiveIntegerField("поколение сеансов", default=0, editable=False)
 
     objects = UserManager()
 
@@ -26,6 +33,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        return salted_hmac("accounts.User.session", f"{self.password}:{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def full_name(self) -> str:
@@ -83,6 +94,8 @@ class Parent(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="parent",
                                 verbose_name="учётная запись")
     phone = models.CharField("телефон", max_length=20, blank=True, validators=[phone_validator])
+    address = models.CharField("адрес", max_length=300, blank=True,
+                               help_text="Почтовый адрес: на него пишут уведомления.")
     portal_uid = models.CharField("UID портала", max_length=20, blank=True,
                                   validators=[portal_uid_validator])
     children = models.ManyToManyField(Student, through="ParentStudent", related_name="parents",

@@ -1,0 +1,24 @@
+from accounts.models.families import (
+    ContactChannel,
+    CredentialIssue,
+    DiaryApplication,
+    PersonalDataConsent,
+    Termination,
+)
+from accounts.models.identities import ExternalIdentity
+from accounts.models.people import (
+    Parent,
+    ParentStudent,
+    StaffRole,
+    Student,
+    User,
+    phone_validator,
+    portal_uid_validator,
+)
+from accounts.models.personal_data import PersonalDataEvent
+
+__all__ = [
+    "ContactChannel", "CredentialIssue", "DiaryApplication", "ExternalIdentity", "Parent",
+    "ParentStudent", "PersonalDataConsent", "PersonalDataEvent", "StaffRole", "Student",
+    "Termination", "User", "phone_validator", "portal_uid_validator",
+]
