@@ -8,7 +8,17 @@ from functools import cached_property
 
 from django.db.models import Exists, OuterRef
 
-from accounts.roles import JOURNAL_CHECKERS, SCHOOL_MANAGERS, SETUP_ROLES, TIMETABLE_KEEPERS, Role
+from accounts.roles import (
+    DATA_OFFICERS,
+    DIARY_COORDINATORS,
+    JOURNAL_CHECKERS,
+    RECORD_KEEPERS,
+    SCHOOL_MANAGERS,
+    SETUP_ROLES,
+    SIGN_IN_KEEPERS,
+    TIMETABLE_KEEPERS,
+    Role,
+)
 
 
 def is_signed_in(user) -> bool:
@@ -83,6 +93,32 @@ class Person:
     def keeps_timetable(self) -> bool:
         """Edits the timetable and records substitutions."""
         return self.user.is_superuser or bool(self.staff_roles & TIMETABLE_KEEPERS)
+
+    @property
+    def guards_personal_data(self) -> bool:
+        """The personal-data officer's pages: the log, consents, terminations."""
+        return self.user.is_superuser or bool(self.staff_roles & DATA_OFFICERS)
+
+    @property
+    def coordinates_diary(self) -> bool:
+        """The e-diary coordinator's pages: families' access per class."""
+        return self.user.is_superuser or bool(self.staff_roles & DIARY_COORDINATORS)
+
+    @property
+    def keeps_records(self) -> bool:
+        """The secretary's pages: people's data, movement, data-update reminders."""
+        return self.user.is_superuser or bool(self.staff_roles & RECORD_KEEPERS)
+
+    @property
+    def keeps_sign_in(self) -> bool:
+        """Sees and lifts sign-in lock-outs, resets staff members' second factor."""
+        return self.user.is_superuser or bool(self.staff_roles & SIGN_IN_KEEPERS)
+
+    @property
+    def works_at_school(self) -> bool:
+        """Staff of any kind, also a teacher with no role yet: may switch the second factor on."""
+        return (self.user.is_superuser or self.is_staff_member or self.teaches
+                or self.leads_classes)
 
     def role_names(self) -> list[str]:
         names = [Role(r).label for r in Role if r in self.staff_roles]

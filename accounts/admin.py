@@ -3,13 +3,20 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Parent, ParentStudent, StaffRole, Student, User
+from accounts.personal_data_admin import LogsPersonalData
 from ejournal.admin import Noun, RussianAdmin, RussianInline
 
 # Roles are `StaffRole` rows held per school (accounts/roles.py); Django's groups are not used,
 # and a superuser editing them would change nothing anyone can do.
 admin.site.unregister(Group)
+# Second factors are set up by their owners and reset by the administrator on «Безопасность
+# входа» (accounts/signin); their secrets have no place in the setup screens.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 class StaffRoleInline(RussianInline, admin.TabularInline):
@@ -20,7 +27,7 @@ class StaffRoleInline(RussianInline, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(RussianAdmin, BaseUserAdmin):
+class UserAdmin(LogsPersonalData, RussianAdmin, BaseUserAdmin):
     names = Noun("пользователя", "пользователя", "пользователей", "пользователей", "m",
                  animate=True)
     list_display = ["username", "last_name", "first_name", "patronymic", "email", "is_active"]
@@ -69,7 +76,7 @@ class ParentLinkInline(RussianInline, admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(RussianAdmin, admin.ModelAdmin):
+class StudentAdmin(LogsPersonalData, RussianAdmin, admin.ModelAdmin):
     names = Noun("обучающегося", "обучающегося", "обучающихся", "обучающихся", "m", animate=True)
     list_display = ["__str__", "birth_date", "sex", "portal_uid"]
     search_fields = ["user__last_name", "user__first_name", "user__patronymic", "user__username",
@@ -81,7 +88,7 @@ class StudentAdmin(RussianAdmin, admin.ModelAdmin):
 
 
 @admin.register(Parent)
-class ParentAdmin(RussianAdmin, admin.ModelAdmin):
+class ParentAdmin(LogsPersonalData, RussianAdmin, admin.ModelAdmin):
     names = Noun("родителя (законного представителя)", "родителя (законного представителя)",
                  "родителей (законных представителей)", "родителей (законных представителей)",
                  "m", animate=True)
@@ -94,7 +101,7 @@ class ParentAdmin(RussianAdmin, admin.ModelAdmin):
 
 
 @admin.register(ParentStudent)
-class ParentStudentAdmin(RussianAdmin, admin.ModelAdmin):
+class ParentStudentAdmin(LogsPersonalData, RussianAdmin, admin.ModelAdmin):
     names = ParentLinkInline.names
     list_display = ["parent", "student", "relation", "is_legal_representative"]
     search_fields = ["parent__user__last_name", "student__user__last_name"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+
 from accounts.access import person_of
 
 
@@ -8,3 +10,9 @@ def roles(request) -> dict:
     if not request.user.is_authenticated:
         return {"person": None}
     return {"person": person_of(request)}
+
+
+def state_sign_in(request) -> dict:
+    """`state_sign_in`: the provider's name (e.g. «Госуслуги») where the installation has the
+    state sign-in switched on, else None."""
+    return {"state_sign_in": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else None}

@@ -33,6 +33,28 @@ JOURNAL_CORRECTORS = frozenset({Role.DEPUTY})
 SCHOOL_MANAGERS = frozenset({Role.DEPUTY, Role.ADMINISTRATOR})
 # Keep the timetable and record substitutions (the timetable and the day's substitutions pages).
 TIMETABLE_KEEPERS = frozenset({Role.DEPUTY, Role.ADMINISTRATOR, Role.DISPATCHER})
+# Sign in with a second factor (a code from an authenticator app), always; superusers too.
+SECOND_FACTOR_ROLES = frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})
+# See and lift sign-in lock-outs; reset a staff member's lost second factor.
+SIGN_IN_KEEPERS = frozenset({Role.ADMINISTRATOR})
+# The roles' own pages: the personal-data log and consents; families' access to the diary;
+# people's data, movement and the data-update reminders.
+DATA_OFFICERS = frozenset({Role.DATA_OFFICER})
+DIARY_COORDINATORS = frozenset({Role.DIARY_COORDINATOR})
+RECORD_KEEPERS = frozenset({Role.SECRETARY})
+# Families' access (accounts/permissions.py). A class teacher does all of it for the families of
+# the classes they lead now; these roles do their part for the whole school.
+# Issue parents' and students' logins, record their applications and consents.
+FAMILY_ACCESS_KEEPERS = frozenset({Role.DIARY_COORDINATOR})
+# Change students' and parents' data.
+FAMILY_DATA_EDITORS = frozenset({Role.SECRETARY, Role.ADMINISTRATOR})
+# End the diary service for a family member (annul the account, send the notice).
+SERVICE_TERMINATORS = frozenset({Role.DIARY_COORDINATOR, Role.ADMINISTRATOR})
+# Read families' data and access records (each opening is logged).
+FAMILY_DATA_READERS = (FAMILY_ACCESS_KEEPERS | FAMILY_DATA_EDITORS | SERVICE_TERMINATORS
+                       | {Role.DATA_OFFICER, Role.DIRECTOR})
+# Issue staff logins (regulation: staff get them from the administrator).
+STAFF_LOGIN_ISSUERS = frozenset({Role.ADMINISTRATOR})
 
 _VIEW = ("view",)
 _EDIT = ("view", "add", "change", "delete")

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.access import person_of
-from accounts.models import Student
+from accounts.models import PersonalDataEvent, Student
+from accounts.services import personal_data
 from diary import queries
 from diary.access import access_student, family_of, students_visible_to
 from diary.activity import last_visit_before, record_view
@@ -70,9 +71,14 @@ def _open(request, student_id: int) -> Opened:
 def _render(request, template: str, opened: Opened, page: str, **context):
     seen_until = None
     if not opened.as_staff:
-        # Only the family's own views count as visits; staff looking in leave no trace here.
+        # Only the family's own views count as visits; staff looking in go to the
+        # personal-data log instead.
         seen_until = last_visit_before(request.user, timezone.now())
         record_view(request.user, page.removeprefix("diary:"), opened.student)
+    else:
+        personal_data.record_view(request.user, request, opened.student.user,
+                                  PersonalDataEvent.Kind.VIEW_DIARY,
+                                  "дневник: " + next(title for name, title, _ in PAGES if name == page))
     return render(request, template, {
         "student": opened.student, "family": opened.family if not opened.as_staff else [],
         "as_staff": opened.as_staff, "enrolment": opened.current, "page": page,

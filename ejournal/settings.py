@@ -3,10 +3,12 @@ DATABASE_URL, REDIS_URL, SECRET_KEY and DEBUG=0 through the environment."""
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from ejournal.env import env_bool, env_int, env_list, env_str
@@ -36,6 +38,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "accounts",
     "journal",
     "diary",
@@ -47,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Compresses the pages for phones on slow connections. Static files come precompressed
     # from WhiteNoise, which answers them above; everything below has finished with the body
     # by the time this compresses it. BREACH: since Django 4.2 GZipMiddleware pads compressed
@@ -58,7 +65,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in security (accounts/signin/): the verified second factor, staff sessions' idle
+    # limit, and the second factor required before any page; the lock-out page comes last.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.signin.middleware.StaffSessionMiddleware",
+    "accounts.signin.middleware.SecondFactorMiddleware",
+    # After the second factor: a password issued on a slip is changed before any other page.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ejournal.urls"
@@ -75,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.state_sign_in",
             ],
         },
     },
@@ -98,9 +114,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Refuses sign-ins while a login or an address is locked out (django-axes); must be first.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.signin.backends.PasswordBackend",
     "accounts.backends.RoleBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Signs in only through the state sign-in's callback, and only when OIDC_ENABLED.
+    "accounts.oidc.StateSignInBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -169,6 +189,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {
     "prune-family-activity": {"task": "diary.prune_activity", "schedule": 24 * 3600},
     "prune-save-receipts": {"task": "journal.prune_receipts", "schedule": 24 * 3600},
+    # Daily in the morning: a run sends at most once per class, kind and period.
+    "data-update-reminders": {"task": "accounts.send_data_update_reminders",
+                              "schedule": crontab(hour=7, minute=30)},
 }
 
 # Parents' and students' sign-ins and diary views are kept this long, then pruned.
@@ -189,10 +212,64 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ejournal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+# Sign-in security (accounts/signin/, README «Безопасность входа»). Staff sessions end after
+# this many seconds without a request; families keep SESSION_COOKIE_AGE. «Чужой компьютер» at
+# sign-in also ends the session when the browser closes.
+STAFF_SESSION_AGE = env_int("STAFF_SESSION_AGE", 4 * 3600)
+# Lock-out (django-axes): so many wrong passwords for one login, or from one address (more: a
+# whole school may sign in from one NAT address), close sign-in for the cool-off, which counts
+# from the last counted failure.
+SIGNIN_LOGIN_FAILURES = env_int("SIGNIN_LOGIN_FAILURES", 5)
+SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 20)
+SIGNIN_LOCKOUT_MINUTES = env_int("SIGNIN_LOCKOUT_MINUTES", 15)
+for _name in ("STAFF_SESSION_AGE", "SIGNIN_LOGIN_FAILURES", "SIGNIN_ADDRESS_FAILURES",
+              "SIGNIN_LOCKOUT_MINUTES"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive number")
+# Addresses or networks (CIDR) of the TLS proxy in front of the site: only a request from one of
+# them has its X-Forwarded-For believed. Empty: the connection's own address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from exc
+AXES_HANDLER = "accounts.signin.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "accounts.signin.lockout.login_failure_limit"
+AXES_COOLOFF_TIME = "accounts.signin.lockout.cool_off"
+# A wrong password during a lock-out does not prolong it, so nobody keeps a teacher out for good;
+# and a success resets nothing (it would also reset the failures of others from its address).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.views.locked_out"
+# Sign-ins are not logged by axes (addresses are personal data; families' sign-ins are kept by
+# the diary); its lock-outs are on the administrator's «Безопасность входа», not in the admin.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+OTP_TOTP_ISSUER = "Электронный журнал"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# One policy everywhere (production, the demo, the tests): no inline scripts, styles or event
+# handlers anywhere; behaviour lives in static/js/, looks in static/css/. Scripts may still set
+# element.style (CSSOM), which style-src does not govern.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 if not LOCAL:
     # Behind a TLS-terminating proxy in production.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -208,10 +285,45 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # `bench/bare/` for the load benchmark (bench/diary_load.py); production leaves it off (404).
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
+# State sign-in (ЕСИА / Госуслуги) through OpenID Connect (accounts/oidc.py). Off unless the
+# installation is registered with a provider; when off, its pages answer 404 and no button shows.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Госуслуги")
+# Stored with every linked identifier: changing it unlinks everyone.
+OIDC_PROVIDER = env_str("OIDC_PROVIDER", "esia")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+# The provider's discovery document, or else each of its endpoints.
+OIDC_OP_DISCOVERY_URL = env_str("OIDC_OP_DISCOVERY_URL", "")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = ""  # unused: the signed ID token's `sub` identifies the person
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+# The site's secret to the token endpoint in an Authorization header instead of the form.
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = True
+OIDC_CREATE_USER = False
+if OIDC_ENABLED:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_ENABLED needs OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET")
+    if not OIDC_OP_DISCOVERY_URL and not (OIDC_OP_ISSUER and OIDC_OP_AUTHORIZATION_ENDPOINT
+                                          and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT):
+        raise ImproperlyConfigured(
+            "OIDC_ENABLED needs OIDC_OP_DISCOVERY_URL, or OIDC_OP_ISSUER, "
+            "OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes says at INFO that it started and each sign-in; its failures and lock-outs are WARNINGs.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                # WeasyPrint (PDFs) and its font subsetting narrate every step at INFO.
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

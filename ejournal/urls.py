@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("accounts.urls")),
+    path("", include("accounts.role_urls")),
+    path("", include("accounts.family_urls")),
     path("journal/", include("journal.urls")),
     path("diary/", include("diary.urls")),
 ]

@@ -151,21 +151,21 @@ FIELD_NAMES = {"number": "number", "section": "section", "topic": "topic", "hour
                "planned_on": "planned_on"}
 
 
-def _small(widget: type[forms.Widget], **attrs) -> forms.Widget:
-    return widget(attrs={"class": "form-control form-control-sm", **attrs})
+def _small(widget: type[forms.Widget], extra_class: str = "") -> forms.Widget:
+    return widget(attrs={"class": f"form-control form-control-sm {extra_class}".strip()})
 
 
 class PlanItemForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label="№", required=False, min_value=1, max_value=MAX_NUMBER,
-                                widget=_small(forms.NumberInput, style="width: 5.5em"))
+                                widget=_small(forms.NumberInput, extra_class="plan-number"))
     section = forms.CharField(label="Раздел", required=False, max_length=300,
                               widget=_small(forms.TextInput))
     topic = forms.CharField(label="Тема урока", required=False, max_length=500,
                             widget=_small(forms.TextInput))
     hours = forms.IntegerField(label="Часов", required=False, min_value=1,
                                max_value=MAX_ITEM_HOURS, initial=1,
-                               widget=_small(forms.NumberInput, style="width: 5em"))
+                               widget=_small(forms.NumberInput, extra_class="plan-hours"))
     planned_on = DateField(label="Дата по плану", required=False,
                            widget=DateInput(attrs={"class": "form-control form-control-sm"}))
 
@@ -244,8 +244,7 @@ class SchoolImportForm(forms.Form):
 # The timetable page and the day's substitutions ------------------------------------------
 
 def _small_date(**attrs) -> DateInput:
-    return DateInput(attrs={"class": "form-control form-control-sm", "style": "width: 9rem",
-                            **attrs})
+    return DateInput(attrs={"class": "form-control form-control-sm date-field-narrow", **attrs})
 
 
 def _small_select() -> forms.Select:

@@ -48,6 +48,33 @@ def _tasks_run_in_process(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor_too(monkeypatch):
+    """`client.force_login` skips the password; for a user who needs the second factor it now
+    skips the code as well (their session is verified with an authenticator made for the test),
+    so that tests of the director's or the administrator's pages open them as before. Tests of
+    the second factor itself sign in through the pages (tests/accounts/test_two_factor.py)."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.signin.two_factor import second_factor_needed
+
+    force_login = ClientMixin.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if User.objects.filter(pk=user.pk).annotate(needed=second_factor_needed()) \
+                .filter(needed=True).exists():
+            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                      or TOTPDevice.objects.create(user=user, name="тест", confirmed=True))
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
+
+
 def make_user(login: str, last: str, first: str, patronymic: str = "", **extra) -> User:
     return User.objects.create_user(username=login, password=PASSWORD, last_name=last,
                                     first_name=first, patronymic=patronymic, **extra)
@@ -219,6 +246,23 @@ def administrator(school) -> User:
 @pytest.fixture
 def director(school) -> User:
     return make_staff(school, "director", "Директорова", "Марина", "Львовна", role=Role.DIRECTOR)
+
+
+@pytest.fixture
+def data_officer(school) -> User:
+    return make_staff(school, "dpo", "Орлов", "Андрей", "Викторович", role=Role.DATA_OFFICER)
+
+
+@pytest.fixture
+def diary_coordinator(school) -> User:
+    return make_staff(school, "coordinator", "Белова", "Татьяна", "Сергеевна",
+                      role=Role.DIARY_COORDINATOR)
+
+
+@pytest.fixture
+def secretary(school) -> User:
+    return make_staff(school, "secretary", "Григорьева", "Светлана", "Петровна",
+                      role=Role.SECRETARY)
 
 
 @pytest.fixture

@@ -16,9 +16,11 @@ from accounts.models.people import (
     portal_uid_validator,
 )
 from accounts.models.personal_data import PersonalDataEvent
+from accounts.models.reminders import DataChangeNotice, DataUpdateReminder
 
 __all__ = [
-    "ContactChannel", "CredentialIssue", "DiaryApplication", "ExternalIdentity", "Parent",
+    "ContactChannel", "CredentialIssue", "DataChangeNotice", "DataUpdateReminder",
+    "DiaryApplication", "ExternalIdentity", "Parent",
     "ParentStudent", "PersonalDataConsent", "PersonalDataEvent", "StaffRole", "Student",
     "Termination", "User", "phone_validator", "portal_uid_validator",
 ]

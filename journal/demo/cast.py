@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from accounts.roles import Role
 
 DEMO_PASSWORD = "demo2026"  # noqa: S105 (the published demo password)
+# The demo's authenticator secret (hex, as django-otp keeps it) for the logins whose roles need
+# the second factor: published with the demo logins, so it exists only in demo data.
+DEMO_TOTP_KEY = b"ejournal-demo-2026!!".hex()
 
 
 @dataclass(frozen=True)

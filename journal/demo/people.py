@@ -8,8 +8,10 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.models import Parent, ParentStudent, StaffRole, Student, User
-from accounts.roles import Role
+from accounts.roles import SECOND_FACTOR_ROLES, Role
 from journal.demo import cast
 from journal.demo.curriculum import SUBJECTS, is_split, speciality
 from journal.demo.names import (
@@ -151,6 +153,11 @@ def create_staff(demo: DemoSchool, rng: random.Random, logins: Logins,
     StaffRole.objects.bulk_create(
         [StaffRole(user=user, school=demo.school, role=role) for user, role in roles],
         batch_size=1000)
+    # The demo logins that need the second factor get the published demo authenticator.
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="Демо-аутентификатор", key=cast.DEMO_TOTP_KEY, confirmed=True)
+        for user in users
+        if user.username in cast.LOGINS and {r for u, r in roles if u is user} & SECOND_FACTOR_ROLES)
     return Staffroom(teachers=teachers, primary_teacher_of=primary_teacher_of,
                      by_login={u.username: u for u in users})
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from accounts.models import User
+from accounts.services.credentials import initial_password_hasher, new_password  # noqa: F401
 from journal.dates import parse_date
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -392,32 +391,6 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-# Initial passwords -------------------------------------------------------------------------
-
-_UNAMBIGUOUS_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_password(length: int = 10) -> str:
-    """A random initial password without look-alike characters (no 0/O, 1/l/I)."""
-    return "".join(secrets.choice(_UNAMBIGUOUS_CHARS) for _ in range(length))
-
-
-def initial_password_hasher() -> Callable[[str], str]:
-    """Hashes initial passwords fast enough for a whole school in one request.
-
-    The default PBKDF2 costs ~0.4 s a password, ~15 minutes for 2,000 accounts. The initial
-    passwords are random (~58 bits), so 1 % of the iterations still leaves them out of reach,
-    and Django re-hashes with the full count at the first sign-in (`must_update`).
-    """
-    hasher = get_hasher("default")
-    if isinstance(hasher, PBKDF2PasswordHasher):
-        iterations = max(hasher.iterations // 100, 10_000)
-
-        def fast(password: str) -> str:
-            return hasher.encode(password, hasher.salt(), iterations)
-
-        return fast
-    return make_password
 
 
 # Classes -----------------------------------------------------------------------------------

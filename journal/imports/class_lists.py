@@ -349,7 +349,8 @@ def _save(plan: _Plan) -> ImportResult:
     passwords = [new_password() for _ in new]
     users = User.objects.bulk_create([
         User(username=s.login, last_name=s.last, first_name=s.first, patronymic=s.middle,
-             password=hash_password(password)) for s, password in zip(new, passwords, strict=True)])
+             password=hash_password(password), must_change_password=True)
+        for s, password in zip(new, passwords, strict=True)])
     created = Student.objects.bulk_create([
         Student(user=user, school=school, birth_date=s.birth, sex=s.sex, portal_uid=s.uid)
         for s, user in zip(new, users, strict=True)])
@@ -380,7 +381,7 @@ def _save_parents(plan: _Plan, result: ImportResult, hash_password: Callable[[st
     passwords = [new_password() for _ in new]
     users = User.objects.bulk_create([
         User(username=p.login, last_name=p.last, first_name=p.first, patronymic=p.middle,
-             email=p.email, password=hash_password(password))
+             email=p.email, password=hash_password(password), must_change_password=True)
         for p, password in zip(new, passwords, strict=True)])
     for planned, user in zip(new, users, strict=True):
         planned.existing_user = user

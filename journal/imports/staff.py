@@ -183,7 +183,7 @@ def _save(plan: _Plan) -> ImportResult:
     passwords = [new_password() for _ in new]
     users = User.objects.bulk_create([
         User(username=p.login, last_name=p.last, first_name=p.first, patronymic=p.middle,
-             email=p.email, password=hash_password(password))
+             email=p.email, password=hash_password(password), must_change_password=True)
         for p, password in zip(new, passwords, strict=True)])
     for person, user, password in zip(new, users, passwords, strict=True):
         person.existing = user

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Student
+from accounts.models import PersonalDataEvent, Student
+from accounts.services import personal_data
 from journal.dates import parse_date
 from journal.models import Absence, SchoolClass
 from journal.permissions import ClassRights, access_class, other_classes
@@ -92,6 +93,11 @@ def student_day(request, class_id: int):
     if student is None:
         raise Http404("Обучающийся не найден.")
     if request.method == "GET":
+        # A student's absences and their documents (illness) are personal data: staff opening
+        # them are logged.
+        personal_data.record_view(request.user, request, student.user,
+                                  PersonalDataEvent.Kind.VIEW_DATA,
+                                  f"пропуски за {day:%d.%m.%Y} ({school_class} класс)")
         return _render_day(request, school_class, rights, student, day)
     if not rights.may_set_reasons:
         raise PermissionDenied("Причины пропусков уточняют классный руководитель и заместитель "

@@ -48,6 +48,11 @@ def home(request):
     if person.staff_roles & {Role.DIARY_COORDINATOR, Role.DATA_OFFICER}:
         context["families"] = queries.family_figures(year.school_id)
         context["sections"].append("families")
+    # The roles' own pages (accounts/views/dpo.py, coordinator.py, secretary.py).
+    for role, section in ((Role.DATA_OFFICER, "dpo"), (Role.DIARY_COORDINATOR, "coordinator"),
+                          (Role.SECRETARY, "secretary")):
+        if role in person.staff_roles:
+            context["sections"].append(section)
     if person.is_staff_member and not context["sections"]:
         context["sections"].append("staff")
     if person.parent:

@@ -50,5 +50,5 @@ def test_each_demo_role_signs_in_and_lands_on_its_home_page(page, demo_school, s
             expect(page.locator(f'[data-section="{section}"]')).to_have_count(0)
         screenshot(page, f"home-{login}")
         page.get_by_test_id("user-menu").click()
-        page.get_by_role("button", name="Выйти").click()
+        page.get_by_role("button", name="Выйти", exact=True).click()
         expect(page.get_by_role("button", name="Войти")).to_be_visible()

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from base64 import b32encode
+
 from django.core.management.base import BaseCommand
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from journal.demo import cast
 from journal.models import Enrolment
+
+
+def demo_authenticator(user: User) -> TOTPDevice | None:
+    """The user's authenticator if it is the demo's published one (demo data only)."""
+    return TOTPDevice.objects.filter(user=user, key=cast.DEMO_TOTP_KEY, confirmed=True).first()
 
 
 def _classes_of(student) -> str:
@@ -54,3 +62,12 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
                               .rstrip())
+        second = [m.login for m in members if m.login in users
+                  and demo_authenticator(users[m.login]) is not None]
+        if second:
+            key = b32encode(bytes.fromhex(cast.DEMO_TOTP_KEY)).decode()
+            self.stdout.write("")
+            self.stdout.write(f"Второй фактор ({', '.join(second)}): после пароля — код из "
+                              f"приложения-аутентификатора. Демо-ключ для приложения (TOTP): {key}")
+            self.stdout.write(f"Текущий код без приложения: .venv/bin/python manage.py demo_code "
+                              f"{second[0]}")
