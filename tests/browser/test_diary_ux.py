@@ -287,7 +287,9 @@ def test_the_diary_works_from_the_keyboard(page, diary, viewport):
     expect(page).to_have_url(re.compile(rf"/diary/{diary.pk}/marks/$"))
     expect(page.get_by_test_id("diary-tabs").get_by_role("link", name="Отметки")
            ).to_have_attribute("aria-current", "page")
-    # The period picker: an arrow key chooses the 1st quarter and shows it.
+    # The period picker: an arrow key chooses the 1st quarter and shows it (once the page's
+    # scripts have run: the picker submits from site.js, loaded at the end of the page).
+    page.wait_for_load_state("load")
     page.get_by_label("Период").focus()
     page.keyboard.press("ArrowUp")
     expect(page).to_have_url(re.compile(r"\?period=\d+$"))
