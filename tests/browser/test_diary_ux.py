@@ -163,6 +163,7 @@ def test_a_new_mark_carries_its_own_dot_and_few_marks_make_a_neutral_note(
     dot = new.get_by_test_id("new")
     expect(dot).to_have_count(1)                              # inside the mark's own element
     expect(new).to_have_text("5, новая отметка")             # as a screen reader reads it
+    page.wait_for_load_state("load")  # positions only mean something once the styles apply
     mark_box, dot_box = new.bounding_box(), dot.bounding_box()
     # The dot sits on the mark's top right corner, not after it.
     dot_x = dot_box["x"] + dot_box["width"] / 2
