@@ -44,6 +44,7 @@ from accounts.roles import (
     STAFF_LOGIN_ISSUERS,
 )
 from journal.models import Enrolment, School, SchoolClass
+from journal.permissions import school_of_role
 
 NOT_FOUND = "Страница не найдена."
 PERSON_NOT_FOUND = "Человек не найден."
@@ -213,16 +214,7 @@ def access_class_families(user, class_id) -> tuple[SchoolClass, FamilyRights]:
 def school_of_staff_issuer(user) -> School | None:
     """The school whose staff logins `user` issues (`STAFF_LOGIN_ISSUERS`); for a superuser,
     the school of the current year. None for anyone else."""
-    if not is_signed_in(user):
-        return None
-    role = (StaffRole.objects.filter(user=user, role__in=STAFF_LOGIN_ISSUERS)
-            .select_related("school").order_by("pk").first())
-    if role is not None:
-        return role.school
-    if not user.is_superuser:
-        return None
-    current = School.objects.filter(years__is_current=True).order_by("pk").first()
-    return current or School.objects.order_by("pk").first()
+    return school_of_role(user, STAFF_LOGIN_ISSUERS)
 
 
 def staff_of(user, school: School) -> QuerySet[User]:
@@ -286,19 +278,12 @@ def access_second_factor_of(user, user_id) -> User:
 # a class of another school named in a filter answers 404 too.
 
 def _school_of_role(user, roles) -> School:
-    """The school where `user` holds one of `roles`; for a superuser, the school of the current
-    year, else the first one. 404 for anyone else."""
-    if is_signed_in(user):
-        role = (StaffRole.objects.filter(user=user, role__in=roles)
-                .select_related("school").order_by("pk").first())
-        if role is not None:
-            return role.school
-        if user.is_superuser:
-            school = (School.objects.filter(years__is_current=True).order_by("pk").first()
-                      or School.objects.order_by("pk").first())
-            if school is not None:
-                return school
-    raise Http404(NOT_FOUND)
+    """The school where `user` holds one of `roles` (see `school_of_role`); 404 for anyone
+    else."""
+    school = school_of_role(user, roles)
+    if school is None:
+        raise Http404(NOT_FOUND)
+    return school
 
 
 def school_of_data_officer(user) -> School:

@@ -327,7 +327,7 @@ def may_keep_timetable(user, school_id: int) -> bool:
 def school_timetable_kept_by(user) -> School | None:
     """The school whose timetable `user` edits and whose substitutions they record
     (`TIMETABLE_KEEPERS`); None for anyone else: the timetable pages answer them 404."""
-    return _school_of_role(user, TIMETABLE_KEEPERS)
+    return school_of_role(user, TIMETABLE_KEEPERS)
 
 
 def access_lesson_for_substitution(user, lesson_id: int) -> tuple[Lesson, JournalRights]:
@@ -359,10 +359,10 @@ def school_checked_by(user) -> School | None:
 
 def school_managed_by(user) -> School | None:
     """The school whose people and curriculum `user` loads from XLSX (`SCHOOL_MANAGERS`)."""
-    return _school_of_role(user, SCHOOL_MANAGERS)
+    return school_of_role(user, SCHOOL_MANAGERS)
 
 
-def _school_of_role(user, roles) -> School | None:
+def school_of_role(user, roles) -> School | None:
     """The school where `user` holds one of `roles`; for a superuser, the school of the
     current year, else the first one. None for anyone else."""
     if not is_signed_in(user):
