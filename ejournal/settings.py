@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "accounts.context_processors.state_sign_in",
+                "messaging.context_processors.unread",
             ],
         },
     },

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("accounts.family_urls")),
     path("journal/", include("journal.urls")),
     path("diary/", include("diary.urls")),
+    path("messages/", include("messaging.urls")),
 ]
 
 handler400 = "ejournal.pages.bad_request"

@@ -17,3 +17,8 @@ WHITENOISE_USE_FINDERS = True
 if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+
+# Cached values are keyed by ids that a new test database hands out again: each run its own keys.
+_cache = globals().get("CACHES", {"default": {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})["default"]
+CACHES = {"default": {**_cache, "KEY_PREFIX": f"test{os.getpid()}"}}

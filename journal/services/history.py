@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from journal.models import ChangeRecord, Lesson
+from journal.signals import journal_changed
 
 Entity = ChangeRecord.Entity
 Action = ChangeRecord.Action
@@ -56,8 +57,11 @@ def record(user, action: str, entity: str, obj: models.Model, *, old: dict | Non
            reason: str = "") -> ChangeRecord:
     row = change_record(user, action, entity, obj, old=old, reason=reason)
     row.save()
+    journal_changed.send(sender=ChangeRecord, rows=[row])
     return row
 
 
 def record_many(rows: Iterable[ChangeRecord]) -> None:
-    ChangeRecord.objects.bulk_create(rows, batch_size=2000)
+    saved = ChangeRecord.objects.bulk_create(list(rows), batch_size=2000)
+    if saved:
+        journal_changed.send(sender=ChangeRecord, rows=saved)

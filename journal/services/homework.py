@@ -203,7 +203,7 @@ def _log_files(files: _Files, names_after: list[str], what: str) -> None:
     row = history.change_record(files.ctx.user, Action.UPDATE, Entity.HOMEWORK, homework,
                                 old=old, reason=reason)
     row.new = {**row.new, "files": ", ".join(names_after)}
-    row.save()
+    history.record_many([row])
 
 
 def _quoted(names: Sequence[str]) -> str:
