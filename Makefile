@@ -22,12 +22,13 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(BIN)/.installed node_modules/.installed
 
-# Headless Chromium for the browser tests, from Debian's packages when it is missing.
+# Headless Chromium for the browser tests and poppler-utils (pdftotext, pdffonts) for the PDF
+# checks, from Debian's packages when they are missing.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "NOTICE: chromium is not installed and cannot be installed here; browser tests will be skipped"; fi; }
+	@{ command -v chromium && command -v pdftotext && command -v pdffonts; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; \
+	  else echo "NOTICE: chromium or poppler-utils is not installed and cannot be installed here; browser and PDF-text tests will be skipped"; fi; }
 
 # wrk, the load generator of the diary_load benchmark, from Debian's packages when it is missing.
 wrk:

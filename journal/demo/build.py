@@ -11,9 +11,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Parent, ParentStudent, StaffRole, Student, User
+from accounts.models import DiaryApplication, Parent, ParentStudent, StaffRole, Student, User
 from journal.demo import cast
 from journal.demo.activity import fill_journals
+from journal.demo.families import record_family_paperwork
 from journal.demo.names import Logins
 from journal.demo.people import create_staff, create_students_and_parents
 from journal.demo.school import SIZES, create_school
@@ -75,6 +76,8 @@ def seed_demo(size_name: str, today: dt.date, log: Callable[[str], None]) -> lis
         generate_lessons(demo.year, user=staff.by_login["dispatcher"])
         step(f"Журналы с 1 сентября по {today:%d.%m.%Y}: КТП, темы, д/з, отметки, пропуски")
         fill_journals(demo, staffing, pupils.by_class, SEED, step)
+        step("Заявления, согласия, контакты и выданные логины семей")
+        record_family_paperwork(demo, random.Random(f"{SEED}:families"))
     step("Готово")
     return summary()
 
@@ -84,6 +87,7 @@ def summary() -> list[tuple[str, int]]:
         ("Классы", SchoolClass.objects.count()),
         ("Обучающиеся", Student.objects.count()),
         ("Родители", Parent.objects.count()),
+        ("Заявления родителей на дневник", DiaryApplication.objects.count()),
         ("Связи родитель — ребёнок", ParentStudent.objects.count()),
         ("Сотрудники", StaffRole.objects.values("user").distinct().count()),
         ("Роли сотрудников", StaffRole.objects.count()),
