@@ -107,15 +107,15 @@ def _at(day: dt.date, time: dt.time = dt.time(15, 0)) -> dt.datetime:
 
 
 def _first_sign_ins(demo: DemoSchool, rng: random.Random, pending: set[int]) -> None:
-    """Most parents and students have signed in within the last two weeks; some never have."""
-    morning = _at(demo.today, dt.time(7, 0))
+    """Most parents and students signed in on one of the last fourteen days, between 7 and 22
+    o'clock; some never have."""
     signed: list[User] = []
     users = [*User.objects.filter(parent__isnull=False).exclude(parent__pk__in=pending),
              *User.objects.filter(student__isnull=False)]
     for user in users:
         if user.username in cast.LOGINS or rng.random() >= NEVER_SIGNED_IN_SHARE:
-            user.last_login = morning - dt.timedelta(days=rng.randrange(14),
-                                                     minutes=rng.randrange(720))
+            day = demo.today - dt.timedelta(days=rng.randrange(1, 15))
+            user.last_login = _at(day, dt.time(7, 0)) + dt.timedelta(minutes=rng.randrange(900))
             signed.append(user)
     User.objects.bulk_update(signed, ["last_login"], batch_size=1000)
 
