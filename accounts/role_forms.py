@@ -61,9 +61,21 @@ class SchoolFilterForm(MarksErrors, forms.Form):
         return default
 
 
-class LogFilterForm(SchoolFilterForm):
+class DateSpanFilterForm(SchoolFilterForm):
+    """A school's filter with a span of dates, «по» not before «с»."""
+
     date_from = DateField(label="С", required=False)
     date_to = DateField(label="По", required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "Дата «по» раньше даты «с».")
+        return data
+
+
+class LogFilterForm(DateSpanFilterForm):
     kind = forms.ChoiceField(label="Что", required=False,
                              choices=[("", "всё"), *PersonalDataEvent.Kind.choices])
     actor = forms.CharField(label="Кто", required=False, max_length=SEARCH_LENGTH,
@@ -73,13 +85,6 @@ class LogFilterForm(SchoolFilterForm):
                               widget=forms.TextInput(attrs={"placeholder": "Фамилия или логин",
                                                             "type": "search"}))
     field_order = ["date_from", "date_to", "kind", "actor", "subject", "school_class"]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "Дата «по» раньше даты «с».")
-        return data
 
     def log_filter(self) -> LogFilter:
         """What the log is narrowed to; nothing while the form has errors (the page says

@@ -37,6 +37,8 @@ from journal.models import (
 from journal.queries.grid import period_for, weekly_hours_of
 from journal.rules import MISSED_LESSON
 from journal.weeks import WEEKDAY_NAMES, WeekNavigation, week_start
+from messaging.models import SchoolEvent
+from messaging.notices.queries import student_events
 
 EXCUSED = frozenset({Absence.Kind.ILL, Absence.Kind.EXCUSED})
 # How far before the lesson it is due for homework is looked for.
@@ -191,6 +193,7 @@ class WeekDay:
     lessons: list[LessonRow] = field(default_factory=list)
     holiday: str = ""
     is_today: bool = False
+    events: list[SchoolEvent] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -215,8 +218,9 @@ class Week(WeekNavigation):
 def student_week(student: Student, enrolments: Enrolments, monday: dt.date, today: dt.date
                  ) -> Week:
     """Each school day of the week with the student's lessons, marks, absences and homework
-    (due for each lesson, and set at it): five queries whatever the amount of data (lessons
-    with bells and the student's absence, marks, homework, files, holidays)."""
+    (due for each lesson, and set at it) and the school's and the class's events: six queries
+    whatever the amount of data (lessons with bells and the student's absence, marks,
+    homework, files, holidays, events)."""
     monday = week_start(monday)
     school = student.school
     day_count = max(school.days_per_week, 5)
@@ -265,16 +269,20 @@ def student_week(student: Student, enrolments: Enrolments, monday: dt.date, toda
         grade = enrolment.school_class.grade
         holidays = holidays.for_grade(grade)
     holidays = list(holidays)
+    week_classes = [e.school_class_id for e in enrolments.rows
+                    if e.enrolled_on <= sunday and (e.left_on is None or e.left_on >= monday)]
+    events = student_events(student, week_classes, monday, sunday)
 
     days = []
     for offset in range(7):
         date = monday + dt.timedelta(days=offset)
         day_lessons = [rows[lesson.pk] for lesson in lessons if lesson.date == date]
-        if offset >= day_count and not day_lessons:
+        day_events = [event for event in events if event.date == date]
+        if offset >= day_count and not day_lessons and not day_events:
             continue
         names = [h.name for h in holidays if h.starts_on <= date <= h.ends_on]
         days.append(WeekDay(date=date, lessons=day_lessons, holiday=", ".join(names),
-                            is_today=date == today))
+                            is_today=date == today, events=day_events))
     return Week(monday=monday, days=days, enrolment=enrolment)
 
 

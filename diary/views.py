@@ -19,7 +19,10 @@ from diary.activity import last_visit_before, record_view
 from diary.chart import averages_charts
 from journal.models import AcademicYear, Enrolment
 from journal.weeks import parse_week
+from messaging.notices.queries import shown_in_diary
 
+# The current notices the week shows on top; the rest are on the notices page.
+NOTICES = 3
 PAGES = [
     ("diary:week", "Неделя", "bi-calendar-week"),
     ("diary:marks", "Отметки", "bi-123"),
@@ -119,8 +122,12 @@ def week(request, student_id: int):
     today = timezone.localdate()
     monday, error = parse_week(request.GET.get("week"), today)
     the_week = queries.student_week(opened.student, opened.enrolments, monday, today)
+    # The family's current notices; those for the parents only are not the student's own.
+    notices = list(shown_in_diary(opened.student, parents=opened.student.user_id
+                                  != request.user.pk).select_related("school_class")[:NOTICES])
     return _render(request, "diary/week.html", opened, "diary:week", week=the_week,
-                   week_error=error, marks_allowed=_gets_marks(the_week.enrolment))
+                   week_error=error, marks_allowed=_gets_marks(the_week.enrolment),
+                   notices=notices)
 
 
 def _period_context(request, opened: Opened):

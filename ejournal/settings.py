@@ -187,12 +187,24 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Notifications to families (messaging/notifications): the daily digest's hour (school time).
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 18)
+if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour, 0 to 23")
 CELERY_BEAT_SCHEDULE = {
     "prune-family-activity": {"task": "diary.prune_activity", "schedule": 24 * 3600},
     "prune-save-receipts": {"task": "journal.prune_receipts", "schedule": 24 * 3600},
     # Daily in the morning: a run sends at most once per class, kind and period.
     "data-update-reminders": {"task": "accounts.send_data_update_reminders",
                               "schedule": crontab(hour=7, minute=30)},
+    # SMS held back by the quiet hours go when they are over; the daily digest of e-mails.
+    "notifications-after-quiet-hours": {"task": "messaging.send_due_notifications",
+                                        "schedule": 300},
+    "notification-digests": {"task": "messaging.send_notification_digests",
+                             "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0)},
+    # Notices posted for later tell their audience once their publication time comes.
+    "tell-due-notice-audiences": {"task": "messaging.tell_due_notice_audiences",
+                                  "schedule": 300},
 }
 
 # Parents' and students' sign-ins and diary views are kept this long, then pruned.
@@ -211,6 +223,23 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ejournal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as people open it, for links in e-mails (no request to take it from).
+SITE_URL = env_str("SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not LOCAL
+                   else "http://localhost:8000").rstrip("/")
+# Notifications by SMS go through the school's gateway: a POST of JSON with a bearer token
+# (messaging/notifications/sms.py). Without a URL the SMS channel is not offered.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+# A notification's e-mail or SMS is tried this many times, waiting 1, 2, 4... times
+# NOTIFICATION_RETRY_SECONDS between attempts, then marked failed for the administrator.
+NOTIFICATION_DELIVERY_ATTEMPTS = env_int("NOTIFICATION_DELIVERY_ATTEMPTS", 5)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+for _name in ("SMS_GATEWAY_TIMEOUT", "NOTIFICATION_DELIVERY_ATTEMPTS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive number")
+if NOTIFICATION_RETRY_SECONDS < 0:
+    raise ImproperlyConfigured("NOTIFICATION_RETRY_SECONDS must not be negative")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 # Sign-in security (accounts/signin/, README «Безопасность входа»). Staff sessions end after

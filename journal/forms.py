@@ -49,6 +49,25 @@ class DateField(forms.DateField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+TIME_HINT = "Введите время в виде ЧЧ:ММ, например 08:30."
+
+
+class TimeField(forms.TimeField):
+    """A time typed as ЧЧ:ММ (a text field: a native one shows AM/PM in an English browser)."""
+
+    default_error_messages = {"invalid": TIME_HINT}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(input_formats=["%H:%M", "%H.%M"], widget=forms.TextInput(attrs={
+            "class": "form-control time-field", "placeholder": "чч:мм", "inputmode": "numeric",
+            "pattern": r"\d{1,2}[:.]\d{2}", "title": TIME_HINT, "autocomplete": "off",
+            "maxlength": 5}), **kwargs)
+
+    def prepare_value(self, value):
+        return f"{value:%H:%M}" if isinstance(value, dt.time) else value
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -9,3 +9,7 @@ does outside work (a notification, a cache version) defers it with `transaction.
 from django.dispatch import Signal
 
 journal_changed = Signal()  # sender: ChangeRecord; kwargs: rows (list of saved ChangeRecord)
+
+# Sent by the demo's seeding (`journal.demo.build.seed_demo`) inside its transaction, once the
+# school and its journals exist, so that other apps add their demo data. kwargs: today.
+demo_seeded = Signal()

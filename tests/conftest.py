@@ -208,6 +208,22 @@ def make_small_school(school: School, year: AcademicYear, teacher: User,
     )
 
 
+def build_small_school() -> SmallSchool:
+    """The small school of the fixtures below (teacher «matveeva», class teacher «klassnaya»),
+    for data built once per module outside the function-scoped fixtures."""
+    school = make_school()
+    year = make_year(school)
+    return make_small_school(school, year, make_teacher(school), make_class_teacher(school))
+
+
+def make_teacher(school: School) -> User:
+    return make_staff(school, "matveeva", "Матвеева", "Ольга", "Игоревна")
+
+
+def make_class_teacher(school: School) -> User:
+    return make_staff(school, "klassnaya", "Руднева", "Анна", "Павловна")
+
+
 def make_children(small_school: SmallSchool) -> tuple[Student, Student]:
     """Василий in 5А and his sister Мария in 1А."""
     first = make_student(small_school.school, "vasya", "Петров", "Василий",
@@ -231,7 +247,7 @@ def year(school) -> AcademicYear:
 
 @pytest.fixture
 def teacher(school) -> User:
-    return make_staff(school, "matveeva", "Матвеева", "Ольга", "Игоревна")
+    return make_teacher(school)
 
 
 @pytest.fixture
@@ -241,7 +257,7 @@ def substitute(school) -> User:
 
 @pytest.fixture
 def class_teacher(school) -> User:
-    return make_staff(school, "klassnaya", "Руднева", "Анна", "Павловна")
+    return make_class_teacher(school)
 
 
 @pytest.fixture

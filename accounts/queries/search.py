@@ -13,7 +13,7 @@ def search_words(text: str | None) -> list[str]:
     return " ".join((text or "").split())[:SEARCH_LENGTH].split()[:MAX_WORDS]
 
 
-def _case_variants(word: str) -> set[str]:
+def case_variants(word: str) -> set[str]:
     # SQLite (the demo's database) folds the case of Latin letters only; names are written
     # with a capital, so a word typed in lower case must also be tried capitalised.
     return {word, word.lower(), word.capitalize(), word.upper()}
@@ -25,7 +25,7 @@ def person_matches(text: str | None, user: str = "") -> Q:
     condition = Q()
     for word in search_words(text):
         either = Q()
-        for variant in _case_variants(word):
+        for variant in case_variants(word):
             for field in _NAME_FIELDS:
                 either |= Q(**{f"{user}{field}__icontains": variant})
         condition &= either

@@ -15,8 +15,10 @@ from accounts.signin import sessions
 from accounts.signin.two_factor import needs_second_factor
 
 # Answers that read neither the user nor the session (the health check, the favicon, the load
-# benchmark's bare page): checked for nothing, so that they cost no session or user query.
-ANONYMOUS_VIEWS = frozenset({"healthz", "favicon", "bench_bare"})
+# benchmark's bare page): checked for nothing, so that they cost no session or user query. The
+# one-click "stop" link of notification e-mails acts by its token alone, signed in or not.
+ANONYMOUS_VIEWS = frozenset({"healthz", "favicon", "bench_bare", "messaging:notifications:stop",
+                             "messaging:notifications:resume"})
 # What a user who still owes the second factor may open: the pages that take it or set it up,
 # and sign-out.
 SECOND_FACTOR_PAGES = frozenset({"two_factor_verify", "two_factor", "two_factor_codes", "logout"})

@@ -35,6 +35,7 @@ from journal.models import (
     TimetableSlot,
 )
 from journal.services.lessons import generate_lessons
+from journal.signals import demo_seeded
 
 SEED = "СОШ № 12"
 # Slots re-checked with the model's own validation (the rest are checked in memory).
@@ -78,6 +79,8 @@ def seed_demo(size_name: str, today: dt.date, log: Callable[[str], None]) -> lis
         fill_journals(demo, staffing, pupils.by_class, SEED, step)
         step("Заявления, согласия, контакты и выданные логины семей")
         record_family_paperwork(demo, random.Random(f"{SEED}:families"))
+        step("Переписка, объявления, события и уведомления")
+        demo_seeded.send(sender=seed_demo, today=today)
     step("Готово")
     return summary()
 

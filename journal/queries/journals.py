@@ -11,6 +11,7 @@ from itertools import groupby
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.queries.search import case_variants
 from journal.models import SchoolClass, Subject, TeachingAssignment
 from journal.permissions import assignments_readable_by
 
@@ -47,12 +48,6 @@ def current_journals(user) -> QuerySet[TeachingAssignment]:
     return assignments_readable_by(user).filter(year__is_current=True)
 
 
-def _case_variants(word: str) -> set[str]:
-    # SQLite (the demo's database) folds the case of Latin letters only; names are written
-    # with a capital, so a word typed in lower case must also be tried capitalised.
-    return {word, word.lower(), word.capitalize(), word.upper()}
-
-
 def _word_matches(word: str) -> Q:
     """A journal matches a search word by its teacher's surname, its subject or its class."""
     class_name = _CLASS_NAME.fullmatch(word)
@@ -63,7 +58,7 @@ def _word_matches(word: str) -> Q:
     if word.isdigit():
         return Q(school_class__grade=int(word)) if len(word) <= 2 else Q(pk__in=[])
     matches = Q()
-    for variant in _case_variants(word):
+    for variant in case_variants(word):
         matches |= (Q(teacher__last_name__icontains=variant)
                     | Q(subject__name__icontains=variant)
                     | Q(subject__short_name__icontains=variant))

@@ -4,7 +4,6 @@ the files attached to it (who may download them is decided here too)."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -141,7 +140,7 @@ def _looks_like(upload: IO[bytes], suffix: str) -> bool:
     return head.startswith(ALLOWED_TYPES[suffix])
 
 
-def _display_name(name: str) -> str:
+def display_name(name: str) -> str:
     """The name as the user gave it, without any folder, cut to fit and keeping its extension."""
     name = PurePath(name.replace("\\", "/")).name.strip() or "файл"
     if len(name) > NAME_LENGTH:
@@ -154,7 +153,7 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> None:
     """Refuse the whole set if any file is too big, empty or of a type that may not be
     attached (by its extension, and its contents must match it)."""
     for upload in uploads:
-        name = _display_name(upload.name or "")
+        name = display_name(upload.name or "")
         suffix = PurePath(name).suffix.lower()
         if suffix not in ALLOWED_TYPES:
             raise JournalError(f"Файл «{name}»: такие файлы прикреплять нельзя. Можно: "
@@ -227,7 +226,7 @@ def add_homework_files(user, lesson: Lesson | int, uploads: Sequence[UploadedFil
                                    f"(уже прикреплено {len(files.names)}).")
             created = []
             for upload in uploads:
-                name = _display_name(upload.name or "")
+                name = display_name(upload.name or "")
                 attached = HomeworkFile(homework=files.homework, original_name=name,
                                         size=upload.size, uploaded_by=user)
                 upload.seek(0)
@@ -266,9 +265,5 @@ def delete_homework_file(user, attached: HomeworkFile | int, *, reason: str = ""
         names.remove(attached.original_name)
         _log_files(files, names, f"удалён файл «{attached.original_name}»")
         transaction.on_commit(lambda: storage.delete(stored_name))
-
-
-def content_type(attached: HomeworkFile) -> str:
-    return mimetypes.guess_type(attached.original_name)[0] or "application/octet-stream"
 
 

@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from journal.downloads import download
 from journal.forms import LessonRecordForm, SubstituteForm
 from journal.models import Homework, HomeworkFile, Lesson, PlanItem
 from journal.permissions import (
@@ -25,7 +26,6 @@ from journal.queries.plans import next_plan_item
 from journal.rules import JournalError
 from journal.services.homework import (
     add_homework_files,
-    content_type,
     delete_homework_file,
     set_homework,
 )
@@ -162,12 +162,4 @@ def delete_file(request, lesson_id: int, file_id: int):
 @login_required
 def download_file(request, file_id: int):
     """A homework file, for anyone `files_readable_by` allows; 404 for everybody else."""
-    attached = files_readable_by(request.user).filter(pk=file_id).first()
-    if attached is None:
-        raise Http404("Файл не найден.")
-    try:
-        handle = attached.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Файл не найден в хранилище.") from None
-    return FileResponse(handle, as_attachment=True, filename=attached.original_name,
-                        content_type=content_type(attached))
+    return download(files_readable_by(request.user), file_id)

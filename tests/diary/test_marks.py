@@ -18,7 +18,9 @@ from journal.services.final_marks import set_final_mark
 from tests.diary.conftest import control_work, url
 from tests.journal.journal_setup import TODAY, make_lesson
 
-MARKS_QUERIES = 12  # session, user, 1 for who the user is, 2 for the visit record, 7 for the page
+# session, user, 1 for who the user is, 2 for the visit record, 7 for the page, 1 for the child's
+# new notifications (messaging, every diary page).
+MARKS_QUERIES = 13
 
 
 @pytest.fixture
@@ -134,6 +136,8 @@ def test_the_marks_page_costs_the_same_with_one_mark_and_with_many(
         django_assert_max_num_queries):
     give_marks(small_school, teacher, vasya, [("5", False)])
     client.force_login(parent)
+    # The navigation's unread counts cached, as after any first page.
+    client.get(url("diary:marks", vasya))
     one = _count(client, vasya)
     give_marks(small_school, teacher, vasya, [("4", True), ("3/5", False)] * 3,
                start=dt.date(2026, 11, 10))

@@ -189,6 +189,8 @@ def test_a_teacher_filtering_their_own_list_sees_only_their_journals(db, client,
 def test_the_list_runs_a_fixed_number_of_queries(db, client, school,
                                                  django_assert_num_queries):
     client.force_login(school.deputy)
+    # The navigation's unread counts cached, as after any first page.
+    client.get(URL)
     with CaptureQueriesContext(connection) as narrow:
         client.get(URL, {"class": school.class_7b.pk})
     with django_assert_num_queries(len(narrow)):
@@ -198,5 +200,7 @@ def test_the_list_runs_a_fixed_number_of_queries(db, client, school,
     # The session, the user, the roles; the count, the journals and the three filter lists.
     assert len(narrow) == 8
     client.force_login(school.teacher)
-    with django_assert_num_queries(len(narrow) - 3):
+    # The navigation's unread counts cached, as after any first page.
+    client.get(URL)
+    with django_assert_num_queries(8 - 3):
         client.get(URL)
