@@ -1,3 +1,4 @@
+from journal.models.checks import JournalCheck, Remark, RemarkStep
 from journal.models.classes import (
     CurriculumItem,
     Enrolment,
@@ -27,6 +28,8 @@ from journal.models.school import AcademicYear, BellSchedule, Holiday, School, S
 from journal.models.timetable import WEEKDAYS, TimetableSlot
 
 __all__ = [
+    "Remark",
+    "RemarkStep",
     "WEEKDAYS",
     "Absence",
     "AcademicYear",
@@ -37,6 +40,7 @@ __all__ = [
     "Enrolment",
     "FinalMark",
     "Holiday",
+    "JournalCheck",
     "Homework",
     "HomeworkFile",
     "JournalRecord",
