@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["seed_demo", "journal_page", "diary_load", "sign_in", "notifications"]
+BENCHMARKS = ["seed_demo", "journal_page", "diary_load", "sign_in", "notifications", "reports"]
 
 
 def main(names: list[str]) -> int:

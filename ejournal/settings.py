@@ -194,6 +194,9 @@ if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
 CELERY_BEAT_SCHEDULE = {
     "prune-family-activity": {"task": "diary.prune_activity", "schedule": 24 * 3600},
     "prune-save-receipts": {"task": "journal.prune_receipts", "schedule": 24 * 3600},
+    # Last month's journal check, kept as it was found, early on the 1st.
+    "keep-monthly-journal-checks": {"task": "journal.keep_monthly_checks",
+                                    "schedule": crontab(day_of_month=1, hour=3, minute=0)},
     # Daily in the morning: a run sends at most once per class, kind and period.
     "data-update-reminders": {"task": "accounts.send_data_update_reminders",
                               "schedule": crontab(hour=7, minute=30)},
@@ -205,10 +208,17 @@ CELERY_BEAT_SCHEDULE = {
     # Notices posted for later tell their audience once their publication time comes.
     "tell-due-notice-audiences": {"task": "messaging.tell_due_notice_audiences",
                                   "schedule": 300},
+    # Reports' files past REPORT_RETENTION_DAYS, at night.
+    "remove-expired-reports": {"task": "exports.remove_expired_reports",
+                               "schedule": crontab(hour=2, minute=30)},
 }
 
 # Parents' and students' sign-ins and diary views are kept this long, then pruned.
 ACTIVITY_RETENTION_DAYS = env_int("ACTIVITY_RETENTION_DAYS", 365)
+# Reports' files made in the background are kept this many days, then removed (file and row).
+REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 7)
+if REPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be a positive number")
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("journal/", include("journal.urls")),
     path("diary/", include("diary.urls")),
     path("messages/", include("messaging.urls")),
+    path("reports/", include("exports.urls")),
 ]
 
 handler400 = "ejournal.pages.bad_request"

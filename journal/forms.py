@@ -1,5 +1,6 @@
 """The journal's forms: the lesson record and substitution, the thematic plan and its import,
-the XLSX imports of the setup, the timetable page and the day's substitutions."""
+the XLSX imports of the setup, the timetable page and the day's substitutions, the remarks of
+the journal check."""
 
 from __future__ import annotations
 
@@ -10,9 +11,18 @@ from django import forms
 from accounts.models import User
 from journal.dates import DISPLAY_FORMAT, HINT, HTML_PATTERN, PLACEHOLDER, parse_date
 from journal.imports.base import MAX_UPLOAD_BYTES
-from journal.models import AssessmentType, Lesson, PlanItem, SchoolClass, TeachingAssignment
+from journal.models import (
+    AssessmentType,
+    JournalCheck,
+    Lesson,
+    PlanItem,
+    Remark,
+    SchoolClass,
+    TeachingAssignment,
+)
 from journal.models.plans import MAX_ITEM_HOURS
 from journal.permissions import JournalRights
+from journal.queries import remarks as remark_queries
 from journal.rules import JournalError
 from journal.services.homework import ACCEPT, check_uploads
 from journal.services.plans import MAX_NUMBER, Mode, PlanRow, row_problems
@@ -328,3 +338,97 @@ class DaySubstitutionsForm(forms.Form):
         self.fields["teacher"].queryset = teachers
         self.fields["teacher"].label_from_instance = lambda user: user.full_name
 
+
+# Remarks from the journal check ------------------------------------------------------------
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class RemarkForm(forms.Form):
+    """A checker's remark; its rules are `journal.services.remarks.make_remark`'s. The hidden
+    fields come from a finding of the check page. A journal, class, person or check that is not
+    the school's is a crafted request (`crafted`): the page answers 404."""
+
+    assignment = forms.ModelChoiceField(queryset=TeachingAssignment.objects.none(),
+                                        required=False, widget=forms.HiddenInput)
+    check = forms.ModelChoiceField(queryset=JournalCheck.objects.none(), required=False,
+                                   widget=forms.HiddenInput)
+    finding = forms.CharField(required=False, widget=forms.HiddenInput)
+    link = forms.CharField(required=False, widget=forms.HiddenInput)
+    addressee = PersonField(label="Кому", queryset=User.objects.none(),
+                            empty_label="— выберите учителя —")
+    school_class = forms.ModelChoiceField(label="Класс", required=False,
+                                          queryset=SchoolClass.objects.none(),
+                                          empty_label="— не указан —")
+    text = forms.CharField(label="Замечание", widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="Что найдено и что нужно исправить.")
+    due_on = DateField(label="Исправить до")
+
+    CHOSEN = ("assignment", "check", "addressee", "school_class")
+
+    def __init__(self, *args, school, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = remark_queries.school_journals(school)
+        self.fields["check"].queryset = remark_queries.school_checks(school)
+        self.fields["addressee"].queryset = remark_queries.addressees(year)
+        self.fields["school_class"].queryset = remark_queries.school_classes(year)
+
+    @property
+    def crafted(self) -> bool:
+        return any(self.has_error(name, "invalid_choice") for name in self.CHOSEN)
+
+    def offer_journal_people(self, assignment: TeachingAssignment) -> None:
+        """For a remark about a journal: the form offers its teacher and its class teacher,
+        and no class (it is the journal's)."""
+        people = remark_queries.journal_people(assignment)
+        field = self.fields["addressee"]
+        field.queryset = field.queryset.filter(pk__in=people)
+        field.label_from_instance = lambda user: f"{user.full_name} — {people[user.pk]}"
+        del self.fields["school_class"]
+
+
+class RemarkStepForm(forms.Form):
+    """The comment of a step; the step itself is the button pressed (`step`)."""
+
+    comment = forms.CharField(label="Комментарий", required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemarkFilterForm(forms.Form):
+    """The checker's list of remarks: by state, addressee, class, check, overdue."""
+
+    status = forms.ChoiceField(label="Состояние", required=False,
+                               choices=[("", "все"), *Remark.Status.choices])
+    addressee = PersonField(label="Кому", required=False, queryset=User.objects.none(),
+                            empty_label="все")
+    school_class = forms.ModelChoiceField(label="Класс", required=False,
+                                          queryset=SchoolClass.objects.none(), empty_label="все")
+    check = forms.ModelChoiceField(label="Проверка", required=False,
+                                   queryset=JournalCheck.objects.none(), empty_label="все")
+    overdue = forms.ChoiceField(label="Срок", required=False,
+                                choices=[("", "все"), ("1", "просроченные")])
+
+    CHOSEN = ("addressee", "school_class", "check")
+
+    def __init__(self, data, *, school, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["addressee"].queryset = remark_queries.addressed_in(school)
+        self.fields["school_class"].queryset = remark_queries.classes_with_remarks(school)
+        self.fields["check"].queryset = remark_queries.school_checks(school)
+        for name, field in self.fields.items():
+            field.widget.attrs.update({"class": "form-select", "id": f"filter-{name}"})
+
+    @property
+    def crafted(self) -> bool:
+        return self.is_bound and not self.is_valid() and any(
+            self.has_error(name, "invalid_choice") for name in self.CHOSEN)
+
+    def wanted(self) -> remark_queries.RemarkFilter:
+        self.is_valid()  # a field with an error filters nothing; the others still do
+        data = getattr(self, "cleaned_data", {})
+        return remark_queries.RemarkFilter(
+            status=data.get("status") or "", addressee=data.get("addressee"),
+            school_class=data.get("school_class"), check=data.get("check"),
+            overdue_only=data.get("overdue") == "1")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from django.db import connection
+import time_machine
+from django.db import connection, transaction
 
 from accounts.models import Parent, ParentStudent, StaffRole, Student, User
 from accounts.roles import Role
@@ -206,6 +210,19 @@ def make_small_school(school: School, year: AcademicYear, teacher: User,
         english_5a_group2=assign(other_teacher, english, class_5a, group2),
         reading_1a=assign(class_teacher, reading, class_1a),
     )
+
+
+def built_once(build: Callable[[], Any], moment: dt.datetime | None = None):
+    """A module-scoped fixture `built`: `build()` run once for the module's tests (at `moment`,
+    if given) and rolled back after them — for tests that only read what it made."""
+    @pytest.fixture(name="built", scope="module")
+    def built_fixture(django_db_setup, django_db_blocker):
+        clock = (time_machine.travel(moment, tick=False) if moment
+                 else contextlib.nullcontext())
+        with django_db_blocker.unblock(), transaction.atomic(), clock:
+            yield build()
+            transaction.set_rollback(True)
+    return built_fixture
 
 
 def build_small_school() -> SmallSchool:

@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts.models import DiaryApplication, Parent, ParentStudent, StaffRole, Student, User
 from journal.demo import cast
 from journal.demo.activity import fill_journals
+from journal.demo.checks import record_last_months_check
 from journal.demo.families import record_family_paperwork
 from journal.demo.names import Logins
 from journal.demo.people import create_staff, create_students_and_parents
@@ -79,6 +80,8 @@ def seed_demo(size_name: str, today: dt.date, log: Callable[[str], None]) -> lis
         fill_journals(demo, staffing, pupils.by_class, SEED, step)
         step("Заявления, согласия, контакты и выданные логины семей")
         record_family_paperwork(demo, random.Random(f"{SEED}:families"))
+        step("Проверка журналов за прошлый месяц и замечания")
+        record_last_months_check(demo)
         step("Переписка, объявления, события и уведомления")
         demo_seeded.send(sender=seed_demo, today=today)
     step("Готово")

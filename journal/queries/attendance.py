@@ -25,6 +25,14 @@ from journal.weeks import WEEKDAY_NAMES, WEEKDAY_SHORT, WeekNavigation, week_sta
 EXCUSED = frozenset({"ill", "excused"})
 
 
+def whole_day_kind(kinds: list[str]) -> str:
+    """How a day on which a student missed every lesson they had counts: ill when every lesson
+    was missed through illness, without a reason when any was, else excused."""
+    if all(kind == Absence.Kind.ILL for kind in kinds):
+        return Absence.Kind.ILL
+    return Absence.Kind.ABSENT if Absence.Kind.ABSENT in kinds else Absence.Kind.EXCUSED
+
+
 def absence_label(absence: Absence) -> str:
     if absence.kind == Absence.Kind.LATE and absence.minutes_late:
         return f"оп {absence.minutes_late} мин"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.access import person_of
 from accounts.roles import Role
 from journal.queries import home as queries
+from journal.queries import remarks as remark_queries
 
 # Journals needing attention shown at first; «показать все» opens the rest.
 ATTENTION_ROWS = 10
@@ -32,12 +33,16 @@ def home(request):
         context["journals"] = list(queries.journals_of(request.user, year, today))
         context["led_classes"] = list(queries.classes_led_by(request.user, year, today))
         context["sections"].append("teacher")
+        # The notice of remarks from the journal check: the addressee's still to fix.
+        context["my_remarks"] = remark_queries.waiting_for(request.user, today)
     if person.checks_journals:
         attention = list(queries.journals_needing_attention(year, today))
         show_all = request.GET.get("attention") == "all"
         context.update(attention=attention if show_all else attention[:ATTENTION_ROWS],
                        attention_total=len(attention), attention_all=show_all,
                        attention_rows=ATTENTION_ROWS)
+        context["remarks_to_verify"] = remark_queries.to_verify(year.school_id, request.user,
+                                                                today)
         context["sections"].append("checks")
     if person.administers:
         context["sections"].append("setup")

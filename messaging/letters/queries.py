@@ -30,6 +30,7 @@ from journal.models import (
     Subgroup,
     TeachingAssignment,
 )
+from journal.queries.attendance import whole_day_kind
 from journal.queries.grid import weekly_hours_of
 from journal.rules import MISSED_LESSON
 from messaging.models import InformationLetter
@@ -66,16 +67,6 @@ class Attendance:
     days: MissedCount = field(default_factory=MissedCount)
     late: int = 0
     late_minutes: int = 0
-
-
-def day_kind(kinds: list[str]) -> str:
-    """How a whole missed day counts: ill when every lesson was missed through illness, without
-    a reason when any was, else excused."""
-    if all(kind == Absence.Kind.ILL for kind in kinds):
-        return Absence.Kind.ILL
-    if Absence.Kind.ABSENT in kinds:
-        return Absence.Kind.ABSENT
-    return Absence.Kind.EXCUSED
 
 
 @dataclass
@@ -185,7 +176,7 @@ def _attendance(enrolments: list[Enrolment], lessons: list[tuple],
             days[date].append(lesson_id)
     for day_lessons in days.values():
         if all(lesson_id in missed for lesson_id in day_lessons):
-            attendance.days.add(day_kind([missed[lesson_id] for lesson_id in day_lessons]))
+            attendance.days.add(whole_day_kind([missed[lesson_id] for lesson_id in day_lessons]))
     return attendance
 
 

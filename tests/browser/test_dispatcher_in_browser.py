@@ -51,6 +51,7 @@ def test_dispatcher_adds_a_lesson_sees_a_clash_and_assigns_a_substitute(
     page.set_viewport_size(viewport)
     if device == "phone":
         page.get_by_role("button", name="Меню").click()
+    page.get_by_test_id("nav-school").click()
     page.get_by_test_id("nav-timetable").click()
     page.get_by_label("Класс или учитель").select_option(label="5А класс")
     page.get_by_role("button", name="Показать").click()

@@ -4,7 +4,9 @@ its icon, answering without an error.
 
 The pages are found as a person finds them: from the home page, the menu and the links of the
 pages reached from there, three clicks deep, once per kind of page (the same path with another
-id or another week is the same kind)."""
+id or another week is the same kind). A kind is checked for the first role that reaches it — the
+roles that see the most (the deputy director, the director) go first — and every role's home
+page is checked for that role: the crawl stays within the suite's time as pages are added."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from tests.browser.conftest import ARTIFACTS, sign_in
 PHONE = {"width": 360, "height": 740}
 MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 # Every demo login: each role, and the people who hold several.
-LOGINS = ["teacher", "klass", "zavuch", "director", "admin", "dispatcher", "secretary",
+LOGINS = ["zavuch", "director", "klass", "teacher", "admin", "dispatcher", "secretary",
           "coordinator", "dpo", "editor", "parent", "student"]
 DEPTH = 3
 # Not pages: sign-out, files and downloads, and the admin's forms of single records (the
@@ -105,8 +107,7 @@ def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, d
                                                          screenshot):
     problems: list[str] = []
     visited = 0
-    # The setup's lists and the password form look the same to every role: once for all.
-    shared_seen: set[str] = set()
+    seen: set[str] = set()  # kinds of page already checked, for whichever role
     for login in LOGINS:
         context = browser.new_context(base_url=live_server.url, locale="ru-RU",
                                       viewport={"width": 1280, "height": 900})
@@ -116,15 +117,11 @@ def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, d
         page.set_viewport_size(PHONE)
         screenshot(page, f"phone-home-{login}")
         queue = deque([("/", 0)])
-        seen: set[str] = set()
         while queue:
             url, depth = queue.popleft()
-            kind = kind_of(url)
-            if url.startswith(("/admin/", "/password/")):
-                kind = urlsplit(url).path
-                if kind in shared_seen:
-                    continue
-                shared_seen.add(kind)
+            kind = urlsplit(url).path if url.startswith(("/admin/", "/password/")) else kind_of(url)
+            if url == "/":
+                kind = f"/ {login}"
             if kind in seen:
                 continue
             seen.add(kind)
@@ -143,5 +140,5 @@ def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, d
 
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "phone-overflow.txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
-    assert visited > 5 * len(LOGINS)
+    assert visited > 3 * len(LOGINS)
     assert not problems, f"{len(problems)} of {visited} pages:\n" + "\n".join(problems)

@@ -53,6 +53,7 @@ def school_with_families(transactional_db, small_school, parent, children, outsi
 def open_from_menu(page, device: str, test_id: str) -> None:
     if device == "phone":
         page.get_by_role("button", name="Меню").click()
+    page.get_by_test_id("nav-school").click()   # the school's tools are under «Школа»
     page.get_by_test_id(test_id).click()
 
 

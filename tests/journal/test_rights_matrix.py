@@ -23,7 +23,16 @@ from django.urls import reverse
 from accounts.models import StaffRole, Student, User
 from accounts.roles import Role
 from journal import urls
-from journal.models import Absence, Homework, HomeworkFile, Lesson, Mark, TeachingAssignment
+from journal.models import (
+    Absence,
+    Homework,
+    HomeworkFile,
+    JournalCheck,
+    Lesson,
+    Mark,
+    Remark,
+    TeachingAssignment,
+)
 from journal.models.rights import CHECK_CLASS_JOURNALS, CO_KEEP_JOURNAL, INSPECT_JOURNAL
 from journal.services.cells import set_cell
 from journal.services.homework import add_homework_files, set_homework
@@ -126,6 +135,12 @@ def _build() -> World:
         sides[which] = Side(assignment, lesson, student,
                             Mark.objects.get(lesson=lesson, student=student), attached,
                             Absence.objects.get(lesson=missed, student=student))
+        # A remark of the check to the journal's teacher.
+        Remark.objects.create(school=school, author=deputy, addressee=keeper,
+                              assignment=assignment, school_class=assignment.school_class,
+                              text="Нет темы урока", due_on=TODAY + dt.timedelta(days=7))
+    JournalCheck.objects.create(school=school, starts_on=dt.date(2026, 10, 1),
+                                ends_on=dt.date(2026, 10, 31))
     return World(users={**staff, "anonymous": None, "student": vasya.user,
                         "outsider_parent": outsider_parent}, sides=sides)
 
@@ -150,6 +165,10 @@ def journal_id(side: Side) -> list[int]:
 
 def lesson_id(side: Side) -> list[int]:
     return [side.lesson.pk]
+
+
+def remark_id(side: Side) -> list[int]:
+    return [Remark.objects.get(assignment=side.assignment).pk]
 
 
 def class_id(side: Side) -> list[int]:
@@ -234,6 +253,21 @@ row("attendance", "class_attendance", ask("class_attendance", class_id))
 row("attendance day", "attendance_day", ask("attendance_day", class_id, **DAY))
 row("attendance day: save", "attendance_day", absence_correction)
 row("late entries", "late_entries", without_ids=plain("late_entries"))
+row("checks", "checks", without_ids=plain("checks"))
+row("checks: keep", "check_keep",
+    without_ids=lambda: ("post", reverse("journal:check_keep"), {"month": "2026-10"}))
+row("check", "check", without_ids=lambda: plain("check", JournalCheck.objects.get().pk)())
+row("check: справка", "check_spravka",
+    without_ids=lambda: plain("check_spravka", JournalCheck.objects.get().pk)())
+row("remarks", "remarks", without_ids=plain("remarks"))
+row("my remarks", "my_remarks", without_ids=plain("my_remarks"))
+row("remark: new", "remark_new", without_ids=plain("remark_new"))
+row("remark: new: save", "remark_new", without_ids=lambda: ("post", reverse("journal:remark_new"), {
+    "addressee": User.objects.get(username="matveeva").pk, "text": "Заполните темы уроков",
+    "due_on": f"{TODAY + dt.timedelta(days=7):%d.%m.%Y}"}))
+row("remark", "remark", ask("remark", remark_id))
+row("remark: done", "remark_step", ask("remark_step", remark_id, "post", step=const("done"),
+                                       comment=const("исправлено")))
 row("import", "import_index", without_ids=plain("import_index"))
 row("import template", "import_template", without_ids=plain("import_template"))
 row("import upload", "import_upload", without_ids=plain("import_upload", "staff"))
@@ -276,6 +310,16 @@ EXPECTED = {
     "attendance day":     "302 404 404 404 404 404 404 404 200/404 200/404 200 200 404",
     "attendance day: save": "302 404 404 404 404 404 404 404 403/404 302/404 302 403 404",
     "late entries":       "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "checks":             "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "checks: keep":       "302 404 404 404 404 404 404 404 404 404 302 302 404",
+    "check":              "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "check: справка":     "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "remarks":            "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "my remarks":         "302 404 404 200 200 200 200 200 200 200 200 200 200",
+    "remark: new":        "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "remark: new: save":  "302 404 404 404 404 404 404 404 404 404 302 302 404",
+    "remark":             "302 404 404 200/404 404 404 404 404 404 404 200 200 404",
+    "remark: done":       "302 404 404 302/404 404 404 404 404 404 404 400 400 404",
     "import":             "302 404 404 404 404 404 404 404 404 404 200 404 200",
     "import template":    "302 404 404 404 404 404 404 404 404 404 200 404 200",
     "import upload":      "302 404 404 404 404 404 404 404 404 404 302 404 302",

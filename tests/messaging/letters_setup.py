@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import transaction
 
 from accounts.models import Student, User
 from accounts.roles import Role
@@ -35,6 +34,7 @@ from journal.services.rights import sync_class_rights, sync_journal_rights
 from tests.conftest import (
     SmallSchool,
     build_small_school,
+    built_once,
     make_children,
     make_parent,
     make_staff,
@@ -72,13 +72,6 @@ class LetterSchool:
 def frozen_time_fixture():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture(name="built", scope="module")
-def built_fixture(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_school()
-        transaction.set_rollback(True)
 
 
 def lesson(assignment: TeachingAssignment, day: dt.date, number: int,
@@ -192,3 +185,6 @@ def make_big_class(s: LetterSchool, size: int = 30, subjects: int = 8) -> School
         Absence(lesson=at, student=students[i % size], kind=Absence.Kind.ILL)
         for i, at in enumerate(lessons[::7]))
     return school_class
+
+
+built_fixture = built_once(build_school)
