@@ -26,7 +26,6 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from accounts.pdf import STYLESHEET
-from exports.render.pdf_join import join_pdfs
 from exports.render.progress import Progress
 from exports.render.values import as_text, is_number
 from exports.table import Table
@@ -131,6 +130,9 @@ def write_pdf(table: Table, target, progress: Progress, chunk_rows: int = CHUNK_
             progress.advance(done)
             pending, wanted = pending[done:], chunk_rows
             del document, kept  # before the next chunk is laid out: one chunk's layout at a time
+        # pypdf (with cryptography, 13 MB) only in the process that writes a PDF.
+        from exports.render.pdf_join import join_pdfs
+
         join_pdfs(parts, target, table.title)
     progress.finish()
     return written
