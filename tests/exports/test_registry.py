@@ -14,6 +14,7 @@ from exports.forms import ReportForm
 from exports.models import ReportRun
 from exports.registry import REGISTRY, Exporter, exporter_of, exporters, register
 from exports.table import Table
+from tests.conftest import make_staff
 from tests.exports.reports_setup import (  # noqa: F401 (fixtures)
     TODAY,
     built_fixture,
@@ -82,6 +83,14 @@ def test_families_and_other_staff_have_no_reports(client, built, who):
     assert client.get(reverse("exports:index")).status_code == 404
     for key in MINE:
         assert client.get(url(key)).status_code == 404
+    assert 'data-testid="nav-reports"' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_teacher_without_journals_is_not_offered_reports(client, built):
+    newcomer = make_staff(built.small.school, "novichok", "Новикова", "Ольга")
+    client.force_login(newcomer)
+
+    assert client.get(reverse("exports:index")).status_code == 404
     assert 'data-testid="nav-reports"' not in client.get(reverse("home")).content.decode()
 
 
