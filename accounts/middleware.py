@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import redirect
 
-from accounts.signin.middleware import ANONYMOUS_VIEWS, SECOND_FACTOR_PAGES
+from accounts.signin.middleware import SECOND_FACTOR_PAGES, PageCheckMiddleware
 
 # What a user who must change their password may open: the change itself, sign-out, and the
 # second factor's pages (which come first: settings.MIDDLEWARE puts the second factor's
@@ -13,18 +13,10 @@ PASSWORD_CHANGE_PAGES = frozenset({"password_change", "password_change_done", "l
                                    "favicon", "healthz"}) | SECOND_FACTOR_PAGES
 
 
-class PasswordChangeRequiredMiddleware:
+class PasswordChangeRequiredMiddleware(PageCheckMiddleware):
     """Sends a user with `must_change_password` to the password change page from any other."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.resolver_match.view_name in ANONYMOUS_VIEWS:
-            return None  # pages that never read the session (the benchmark's bare page)
+    def check(self, request):
         user = request.user
         if not user.is_authenticated or not user.must_change_password:
             return None

@@ -12,12 +12,20 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
 STYLESHEET = "css/print.css"
+BASE_URL = str(settings.BASE_DIR)
 
 
-def render_pdf(template: str, context: dict) -> bytes:
+def print_stylesheets(*extra: str, font_config=None) -> list[CSS]:
+    """The site's print stylesheet (A4, the embedded fonts) and a document's own, by static
+    name; one `font_config` for documents laid out in parts and joined."""
+    return [CSS(filename=finders.find(name), font_config=font_config)
+            for name in (STYLESHEET, *extra)]
+
+
+def render_pdf(template: str, context: dict, *extra_stylesheets: str) -> bytes:
     html = render_to_string(template, context)
-    stylesheet = CSS(filename=finders.find(STYLESHEET))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, base_url=BASE_URL).write_pdf(
+        stylesheets=print_stylesheets(*extra_stylesheets))
 
 
 def pdf_response(content: bytes, filename: str, *, attachment: bool = True) -> HttpResponse:

@@ -3,19 +3,17 @@ its file kept for `REPORT_RETENTION_DAYS`."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from ejournal.uploads import random_upload_path
 
 USER = settings.AUTH_USER_MODEL
 
 
 def report_file_path(instance: ReportRun, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"reports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return random_upload_path("reports", filename)
 
 
 class ReportRun(models.Model):

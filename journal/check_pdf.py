@@ -4,13 +4,9 @@ and the справка's own."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
 
-from accounts.pdf import STYLESHEET
+from accounts.pdf import render_pdf
 from journal.models import JournalCheck
 from journal.queries.checks.spravka import spravka
 
@@ -19,10 +15,8 @@ SPRAVKA_STYLESHEET = "css/check-pdf.css"
 
 
 def spravka_pdf(check: JournalCheck, reader) -> bytes:
-    html = render_to_string(TEMPLATE, {"spravka": spravka(check, reader),
-                                       "printed": timezone.localdate()})
-    stylesheets = [CSS(filename=finders.find(name)) for name in (STYLESHEET, SPRAVKA_STYLESHEET)]
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
+    return render_pdf(TEMPLATE, {"spravka": spravka(check, reader),
+                                 "printed": timezone.localdate()}, SPRAVKA_STYLESHEET)
 
 
 def spravka_filename(check: JournalCheck) -> str:

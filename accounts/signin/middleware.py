@@ -33,8 +33,9 @@ def _more_than(seconds: int) -> str:
     return f"больше {number} {one if number % 10 == 1 and number % 100 != 11 else many}"
 
 
-class StaffSessionMiddleware:
-    """Signs a staff member out after STAFF_SESSION_AGE without a request."""
+class PageCheckMiddleware:
+    """A check before the view of every page that reads the session (not `ANONYMOUS_VIEWS`):
+    `check` answers the request itself (a redirect) or lets the page through with None."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,6 +46,16 @@ class StaffSessionMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.resolver_match.view_name in ANONYMOUS_VIEWS:
             return None
+        return self.check(request)
+
+    def check(self, request):
+        raise NotImplementedError
+
+
+class StaffSessionMiddleware(PageCheckMiddleware):
+    """Signs a staff member out after STAFF_SESSION_AGE without a request."""
+
+    def check(self, request):
         idle = sessions.idle_seconds(request)
         if idle is not None:
             if idle >= settings.STAFF_SESSION_AGE:
@@ -57,19 +68,11 @@ class StaffSessionMiddleware:
         return None
 
 
-class SecondFactorMiddleware:
+class SecondFactorMiddleware(PageCheckMiddleware):
     """Until a user who needs the second factor has given it, every page but the ones that take
     it sends them there."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.resolver_match.view_name in ANONYMOUS_VIEWS:
-            return None
+    def check(self, request):
         user = request.user
         # needs_second_factor() costs no query; is_verified() loads the device it names.
         if not user.is_authenticated or not needs_second_factor(user) or user.is_verified():

@@ -17,15 +17,13 @@ import tempfile
 from contextlib import ExitStack
 from html import escape
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
-from accounts.pdf import STYLESHEET
+from accounts.pdf import BASE_URL, print_stylesheets
 from exports.render.progress import Progress
 from exports.render.values import as_text, is_number
 from exports.table import Table
@@ -61,8 +59,7 @@ class PdfWriter:
         self.table = table
         # One font configuration for every chunk: the fonts are loaded once.
         self.font_config = FontConfiguration()
-        self.stylesheets = [CSS(filename=finders.find(name), font_config=self.font_config)
-                            for name in (STYLESHEET, REPORT_STYLESHEET)]
+        self.stylesheets = print_stylesheets(REPORT_STYLESHEET, font_config=self.font_config)
         self.stylesheets.append(CSS(string=_layout_css(table), font_config=self.font_config))
         self.kinds = [(column.kind, " class=\"n\"" if is_number(column.kind) else "")
                       for column in table.columns]
@@ -79,7 +76,7 @@ class PdfWriter:
             "table": self.table, "rows": mark_safe("".join(rows)),  # noqa: S308 (escaped above)
             "first": first, "last": last, "made_at": self.made_at})
         numbering = CSS(string=_numbered_from(first_page), font_config=self.font_config)
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        return HTML(string=html, base_url=BASE_URL).render(
             stylesheets=[*self.stylesheets, numbering], font_config=self.font_config)
 
 

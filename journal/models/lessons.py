@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from ejournal.uploads import random_upload_path
 from journal.models.classes import TeachingAssignment
 from journal.models.school import School, StudyPeriod
 
@@ -118,10 +117,9 @@ class Homework(JournalRecord):
 
 
 def homework_file_path(instance: HomeworkFile, filename: str) -> str:
-    """homework/<year>/<month>/<random>.<ext>: a name nobody can guess or collide with; the
-    name the teacher gave is kept in `original_name`."""
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"{timezone.localdate():homework/%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    """homework/<year>/<month>/<random>.<ext>; the name the teacher gave is kept in
+    `original_name`."""
+    return random_upload_path("homework", filename)
 
 
 class HomeworkFile(models.Model):

@@ -14,13 +14,11 @@ import io
 import zipfile
 from collections.abc import Callable
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML, Document
+from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
-from accounts.pdf import STYLESHEET
+from accounts.pdf import BASE_URL, print_stylesheets
 from messaging.letters.queries import ClassLetters, StudentLetter
 
 TEMPLATE = "messaging/letters/pdf.html"
@@ -34,12 +32,11 @@ class Renderer:
         self.letters = letters
         # One font configuration for every student: the merged file's fonts must outlive them.
         self.font_config = FontConfiguration()
-        self.stylesheets = [CSS(filename=finders.find(name), font_config=self.font_config)
-                            for name in (STYLESHEET, LETTER_STYLESHEET)]
+        self.stylesheets = print_stylesheets(LETTER_STYLESHEET, font_config=self.font_config)
 
     def document(self, letter: StudentLetter) -> Document:
         html = render_to_string(TEMPLATE, {"letters": self.letters, "letter": letter})
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        return HTML(string=html, base_url=BASE_URL).render(
             stylesheets=self.stylesheets, font_config=self.font_config)
 
 
