@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Parent, ParentStudent, StaffRole, Student, User
 from accounts.personal_data_admin import LogsPersonalData
 from ejournal.admin import Noun, RussianAdmin, RussianInline
+from journal.imports.uids import Kind, staff_uid_holder, taken_message
 
 # Roles are `StaffRole` rows held per school (accounts/roles.py); Django's groups are not used,
 # and a superuser editing them would change nothing anyone can do.
@@ -26,6 +29,16 @@ class StaffRoleInline(RussianInline, admin.TabularInline):
     extra = 0
 
 
+class UserForm(UserChangeForm):
+    def clean_staff_portal_uid(self) -> str:
+        # A staff member's portal code is unique among the staff of their school.
+        uid = self.cleaned_data.get("staff_portal_uid", "")
+        holder = staff_uid_holder(self.instance, uid) if uid else None
+        if holder is not None:
+            raise ValidationError(taken_message(Kind.STAFF, holder))
+        return uid
+
+
 @admin.register(User)
 class UserAdmin(LogsPersonalData, RussianAdmin, BaseUserAdmin):
     names = Noun("пользователя", "пользователя", "пользователей", "пользователей", "m",
@@ -38,7 +51,9 @@ class UserAdmin(LogsPersonalData, RussianAdmin, BaseUserAdmin):
         (None, {"fields": ["username", "password"]}),
         ("ФИО и контакты", {"fields": ["last_name", "first_name", "patronymic", "email"]}),
         ("Доступ", {"fields": ["is_active", "is_superuser", "last_login", "date_joined"]}),
+        ("Региональный портал", {"fields": ["staff_portal_uid"]}),
     ]
+    form = UserForm
     add_fieldsets = [
         (None, {"classes": ["wide"],
                 "fields": ["username", "last_name", "first_name", "patronymic", "email",

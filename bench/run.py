@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["seed_demo", "journal_page", "diary_load", "sign_in", "notifications", "reports"]
+BENCHMARKS = ["seed_demo", "journal_page", "diary_load", "sign_in", "notifications", "reports",
+              "portal_export"]
 
 
 def main(names: list[str]) -> int:

@@ -34,6 +34,10 @@ SECTIONS = (
     Section("people", "Люди",
             ("accounts.user", "accounts.staffrole", "accounts.student", "journal.enrolment",
              "accounts.parent", "accounts.parentstudent")),
+    # The portal exports' schedule and runs, and beat's own view of the schedule.
+    Section("exports", "Выгрузки на портал",
+            ("exports.exportschedule", "exports.portalexport", "django_celery_beat.periodictask",
+             "django_celery_beat.crontabschedule", "django_celery_beat.intervalschedule")),
 )
 OTHER = Section("other", "Прочее", ())
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_celery_beat",
     "accounts",
     "journal",
     "diary",
@@ -171,6 +172,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(VAR_DIR / "backups")))
 ARCHIVE_ROOT = Path(env_str("ARCHIVE_ROOT", str(VAR_DIR / "archive")))
+# Portal exports' files as each run made them (exports/portal): kept for the administrator.
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(VAR_DIR / "exports")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -187,6 +190,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# The schedule lives in the database (django-celery-beat): beat follows the administrator's
+# changes without a restart. Exactly one beat runs (docker-compose.yml).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Notifications to families (messaging/notifications): the daily digest's hour (school time).
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 18)
 if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
@@ -211,7 +217,25 @@ CELERY_BEAT_SCHEDULE = {
     # Reports' files past REPORT_RETENTION_DAYS, at night.
     "remove-expired-reports": {"task": "exports.remove_expired_reports",
                                "schedule": crontab(hour=2, minute=30)},
+    # Portal exports whose moment passed while the queue was down, and runs a dead worker left.
+    "portal-exports-catch-up": {"task": "exports.catch_up_portal_exports", "schedule": 300},
 }
+
+# Portal exports (exports/portal): the format (one class per format), and where the files go:
+# a drop directory (PORTAL_DROP_DIR) or the portal's HTTPS endpoint (PORTAL_URL with
+# PORTAL_TOKEN). Neither set: runs keep their files in EXPORT_ROOT only.
+PORTAL_EXPORT_FORMAT = env_str("PORTAL_EXPORT_FORMAT", "ejournal-v1")
+PORTAL_DROP_DIR = env_str("PORTAL_DROP_DIR", "")
+PORTAL_URL = env_str("PORTAL_URL", "")
+PORTAL_TOKEN = env_str("PORTAL_TOKEN", "")
+PORTAL_TIMEOUT_SECONDS = env_int("PORTAL_TIMEOUT_SECONDS", 60)
+# A failed delivery is tried again this many times, after 1, 2, 4... times the base delay.
+PORTAL_DELIVERY_RETRIES = env_int("PORTAL_DELIVERY_RETRIES", 6)
+PORTAL_RETRY_BASE_SECONDS = env_int("PORTAL_RETRY_BASE_SECONDS", 60)
+if PORTAL_DROP_DIR and PORTAL_URL:
+    raise ImproperlyConfigured("Set PORTAL_DROP_DIR or PORTAL_URL, not both")
+if PORTAL_URL and not (PORTAL_URL.startswith("https://") or LOCAL):
+    raise ImproperlyConfigured("PORTAL_URL must be an https:// address")
 
 # Parents' and students' sign-ins and diary views are kept this long, then pruned.
 ACTIVITY_RETENTION_DAYS = env_int("ACTIVITY_RETENTION_DAYS", 365)

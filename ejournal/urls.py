@@ -23,6 +23,7 @@ urlpatterns = [
     path("diary/", include("diary.urls")),
     path("messages/", include("messaging.urls")),
     path("reports/", include("exports.urls")),
+    path("exports/", include("exports.portal.urls")),
 ]
 
 handler400 = "ejournal.pages.bad_request"

@@ -5,7 +5,9 @@ year's:
 - a class teacher: the class they lead (`CLASS_TEACHER`);
 - a teacher: the classes where they keep a journal, from their own journals only (`TEACHER`);
 - parents, students and anyone else: none.
-A report's file goes to whoever ordered it and to the checkers of its school. Anything else,
+A report's file goes to whoever ordered it and to the checkers of its school. The year's
+journals for the school's own archive (`exports.year_workbooks`) are taken, and their files
+downloaded, by its administrator and its checkers (`YEAR_ARCHIVE_KEEPERS`). Anything else,
 like a class or a run of someone else's, answers 404, as a missing one would. Built on the
 rights of `journal.permissions` (the guardian rows of class teachers and journal keepers).
 """
@@ -17,9 +19,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.access import is_signed_in
+from accounts.access import holds_role, is_signed_in
 from accounts.models import StaffRole
-from accounts.roles import JOURNAL_CHECKERS
+from accounts.roles import JOURNAL_CHECKERS, Role
 from exports.models import ReportRun
 from exports.registry import (
     CHECKER,
@@ -31,6 +33,7 @@ from exports.registry import (
     Exporter,
     exporter_of,
 )
+from exports.year_workbooks import YEAR_JOURNALS
 from journal.models import (
     School,
     SchoolClass,
@@ -43,6 +46,7 @@ from journal.models.rights import VIEW_CLASS_JOURNALS
 from journal.permissions import KEEPERS, holds_right, school_of_role
 
 NOT_FOUND = "Отчёт не найден."
+YEAR_ARCHIVE_KEEPERS = JOURNAL_CHECKERS | {Role.ADMINISTRATOR}
 
 
 def kept_journals(user) -> QuerySet[TeachingAssignment]:
@@ -137,16 +141,29 @@ def access_exporter(user, key: str) -> tuple[Exporter, ReportRights]:
     return exporter, rights
 
 
+def year_archive_school(user) -> School | None:
+    """The school whose year's journals `user` may take for its archive; None for anyone
+    else."""
+    return school_of_role(user, YEAR_ARCHIVE_KEEPERS)
+
+
+def keeps_year_archive(user, school_id: int) -> bool:
+    return holds_role(user, school_id, YEAR_ARCHIVE_KEEPERS)
+
+
 def runs_readable_by(user) -> QuerySet[ReportRun]:
-    """Runs whose file `user` may have: those they ordered, and every run of a school whose
-    journals they check."""
+    """Runs whose file `user` may have: those they ordered, every run of a school whose
+    journals they check, and the year's journals of a school whose archive they keep."""
     runs = ReportRun.objects.all()
     if not is_signed_in(user):
         return runs.none()
     if user.is_superuser:
         return runs
     checked = StaffRole.objects.filter(user=user, role__in=JOURNAL_CHECKERS).values("school_id")
-    return runs.filter(Q(requested_by=user) | Q(school_id__in=checked))
+    archived = StaffRole.objects.filter(user=user, role__in=YEAR_ARCHIVE_KEEPERS
+                                        ).values("school_id")
+    return runs.filter(Q(requested_by=user) | Q(school_id__in=checked)
+                       | Q(exporter=YEAR_JOURNALS, school_id__in=archived))
 
 
 def access_run(user, run_id) -> ReportRun:

@@ -3,7 +3,9 @@
 `order_report` records the order (queued) and enqueues one task after the commit; `make_report`
 is the task's body: it claims the order once, checks the requester's choices again as the form
 did (their rights of now included), writes the file row by row with `done` saved as it goes,
-and keeps it for `REPORT_RETENTION_DAYS`; a failure is recorded in Russian.
+and keeps it for `REPORT_RETENTION_DAYS`; a failure is recorded in Russian. The year's journals
+for the school's archive (`exports.year_workbooks`, a ZIP) are made the same way, counted in
+journals.
 `remove_expired_reports` (a beat task, daily) removes the files and rows past their time.
 """
 
@@ -12,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
+from collections.abc import Callable
+from typing import IO
 
 from django.conf import settings
 from django.core.files import File
@@ -19,11 +23,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from exports import render
-from exports.access import report_rights
+from exports import render, year_workbooks
+from exports.access import keeps_year_archive, report_rights
 from exports.forms import ReportForm
 from exports.models import ReportRun
 from exports.registry import Exporter, Params, exporter_of
+from exports.render.progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -74,25 +79,52 @@ def make_report(run_id: int) -> str:
             status=Status.RUNNING) != 1:
         return ""
     run = ReportRun.objects.select_related("requested_by").get(pk=run_id)
+    if run.exporter == year_workbooks.YEAR_JOURNALS:
+        return _make_year_journals(run)
     params = _checked_params(run)
     if params is None:
         _finish(run_id, status=Status.FAILED, error=NO_RIGHT)
         return Status.FAILED
-    try:
+
+    def write(handle) -> None:
         table = exporter_of(run.exporter).table(params)
         total = len(table.rows) if hasattr(table.rows, "__len__") else 0
         ReportRun.objects.filter(pk=run_id).update(total=total)
+        render.write(table, run.format, handle, progress=lambda done: (
+            ReportRun.objects.filter(pk=run_id).update(done=done, total=max(total, done))))
+
+    return _keep_file(run, write)
+
+
+def _make_year_journals(run: ReportRun) -> str:
+    """The year's journals, a workbook per class, if the requester still keeps the school's
+    archive; `done` of `total` counts journals."""
+    year = year_workbooks.ordered_year(run)
+    if year is None or not keeps_year_archive(run.requested_by, run.school_id):
+        _finish(run.pk, status=Status.FAILED, error=NO_RIGHT)
+        return Status.FAILED
+
+    def write(handle) -> None:
+        ReportRun.objects.filter(pk=run.pk).update(total=year_workbooks.journal_count(year))
+        year_workbooks.write_year_journals(year, handle, Progress(
+            lambda done: ReportRun.objects.filter(pk=run.pk).update(done=done)))
+
+    return _keep_file(run, write)
+
+
+def _keep_file(run: ReportRun, write: Callable[[IO[bytes]], None]) -> str:
+    """The run's file, written by `write` into a temporary file, kept for its time."""
+    try:
         with tempfile.TemporaryFile() as handle:
-            render.write(table, run.format, handle, progress=lambda done: (
-                ReportRun.objects.filter(pk=run_id).update(done=done, total=max(total, done))))
+            write(handle)
             handle.seek(0)
             run.file.save(f"report.{run.format}", File(handle), save=False)
     except Exception:
-        logger.exception("report run %s failed", run_id)
-        _finish(run_id, status=Status.FAILED, error=FAILED)
+        logger.exception("report run %s failed", run.pk)
+        _finish(run.pk, status=Status.FAILED, error=FAILED)
         return Status.FAILED
     finished = timezone.now()
-    _finish(run_id, status=Status.DONE, file=run.file.name,
+    _finish(run.pk, status=Status.DONE, file=run.file.name,
             expires_at=finished + dt.timedelta(days=settings.REPORT_RETENTION_DAYS))
     return Status.DONE
 

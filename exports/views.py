@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Value
 from django.db.models.functions import Concat
@@ -16,17 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from exports import render as files
 from exports.access import (
+    NOT_FOUND,
     access_exporter,
     access_run,
     report_rights,
     runs_of,
     runs_readable_by,
+    year_archive_school,
 )
 from exports.forms import ReportForm
 from exports.models import ReportRun
 from exports.registry import FILE_FORMATS, SCREEN, exporters
 from exports.render.screen import screen_table
 from exports.services import order_report, run_title
+from exports.year_workbooks import current_year, order_year_journals, year_journals_runs
 from journal.downloads import download as file_download
 
 # How many of the user's runs the pages list.
@@ -42,7 +46,8 @@ def index(request):
         raise Http404("Отчёты составляют учителя, классные руководители, заместитель директора "
                       "и директор.")
     return render(request, "exports/index.html", {
-        "exporters": available, "runs": runs_of(request.user)[:RECENT]})
+        "exporters": available, "runs": runs_of(request.user)[:RECENT],
+        "year_archive": year_archive_school(request.user) is not None})
 
 
 @login_required
@@ -77,6 +82,28 @@ def report_page(request, key: str):
                             content_type=files.CONTENT_TYPES[file_format])
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_journals(request):
+    """The year's journals for the school's own archive: «Сформировать» orders them (made in
+    the background), and the runs of the school with their progress and files."""
+    school = year_archive_school(request.user)
+    if school is None:
+        raise Http404(NOT_FOUND)
+    runs = year_journals_runs(school)
+    if request.method == "POST":
+        if runs.filter(status__in=(ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)).exists():
+            messages.info(request, "Архив журналов уже готовится: дождитесь, пока он будет готов.")
+        elif order_year_journals(request.user, school) is None:
+            messages.error(request, "В школе не задан текущий учебный год: выгружать нечего.")
+        else:
+            messages.success(request, "Архив журналов заказан: он готовится в фоне.")
+        return redirect("exports:year_journals")
+    return render(request, "exports/year_journals.html", {
+        "school": school, "year": current_year(school),
+        "runs": runs.select_related("requested_by")[:LISTED]})
 
 
 @login_required

@@ -49,18 +49,20 @@ def _database_is_what_ci_asked_for(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _cache_starts_empty():
-    """A rolled-back test gives its ids out again (SQLite): nothing cached under them survives.
-    The Redis cache of a CI run has its own key prefix and only ids that are never reused."""
+    """Nothing cached by one test is seen by the next: module-wide schools give their ids to
+    every test of the module, and a counter such as the senders' rate would carry over. The
+    Redis cache of a run is shared with nobody else's keys (its own prefix): only those go."""
     from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache.backends.redis import RedisCache
 
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_in_process(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

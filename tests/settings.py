@@ -22,3 +22,7 @@ if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 _cache = globals().get("CACHES", {"default": {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})["default"]
 CACHES = {"default": {**_cache, "KEY_PREFIX": f"test{os.getpid()}"}}
+
+# Tasks run in-process in every test, also in module-wide fixtures (a test of the real broker and
+# worker says so itself).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -23,6 +23,9 @@ class User(AbstractUser):
     # Raised to end every open session of the user at once (sign-out everywhere, termination):
     # it is part of the session's auth hash, which Django checks on every request.
     session_epoch = models.PositiveIntegerField("поколение сеансов", default=0, editable=False)
+    # A staff member's portal code; students and parents keep theirs on their own records.
+    staff_portal_uid = models.CharField("UID портала (сотрудник)", max_length=20, blank=True,
+                                        validators=[portal_uid_validator])
 
     objects = UserManager()
 

@@ -107,6 +107,8 @@ def create_staff(demo: DemoSchool, rng: random.Random, logins: Logins,
                                     leads_grade=member.leads_grade,
                                     may_lead_class=member.may_lead_class))
 
+    generated: list[User] = []
+
     def generated_teacher(spec: str, cap: int) -> Teacher:
         female = rng.random() >= _MEN_SHARE.get(spec, 0.12)
         family = rng.choice(LAST_NAMES)
@@ -114,6 +116,7 @@ def create_staff(demo: DemoSchool, rng: random.Random, logins: Logins,
         patronymic = patronymic_of(rng.choice(MAN_NAMES), female)
         last = last_name_for(family, female)
         user = add(logins.make(last, first, patronymic), last, first, patronymic, [Role.TEACHER])
+        generated.append(user)
         return Teacher(user=user, caps={spec: cap})
 
     primary_teacher_of = {}
@@ -149,6 +152,7 @@ def create_staff(demo: DemoSchool, rng: random.Random, logins: Logins,
         else:
             teacher.room = next(rooms)
 
+    _give_portal_uids(users, without=generated[-2:])
     User.objects.bulk_create(users, batch_size=1000)
     StaffRole.objects.bulk_create(
         [StaffRole(user=user, school=demo.school, role=role) for user, role in roles],
@@ -160,6 +164,17 @@ def create_staff(demo: DemoSchool, rng: random.Random, logins: Logins,
         if user.username in cast.LOGINS and {r for u, r in roles if u is user} & SECOND_FACTOR_ROLES)
     return Staffroom(teachers=teachers, primary_teacher_of=primary_teacher_of,
                      by_login={u.username: u for u in users})
+
+
+def _give_portal_uids(users: list[User], without: list[User]) -> None:
+    """Portal codes for the staff, all but `without`: the administrator's page of participants
+    without a code has someone to show. A generator of their own, so that the rest of the demo
+    comes out as before."""
+    codes = random.Random("demo-staff-portal-uids").sample(range(10**9, 10**10), len(users))
+    left_out = {id(user) for user in without}
+    for user, code in zip(users, codes, strict=True):
+        if id(user) not in left_out:
+            user.staff_portal_uid = str(code)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Loading class lists, staff and the curriculum from the XLSX template.
+"""Loading class lists, staff, the curriculum and portal UIDs from the XLSX template.
 
 `KINDS` is the registry the pages use: one entry per sheet of the template.
 """
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
-from journal.imports import class_lists, curriculum, staff
+from journal.imports import class_lists, curriculum, staff, uids
 from journal.imports.base import Column, ImportResult
 from journal.models import AcademicYear, School
 
@@ -20,7 +20,16 @@ class ImportKind:
     title: str  # also the name of its sheet in the template
     description: str
     columns: tuple[Column, ...]
-    run: Callable[[IO[bytes], School, AcademicYear | None], ImportResult]
+    # (upload, school, year), and `by=request` for a kind that `logs` its changes
+    run: Callable[..., ImportResult]
+    takes_csv: bool = False  # a CSV file as well as the XLSX template's sheet
+    logs: bool = False  # its changes go to the personal-data log, with who made them
+
+    def start(self, upload: IO[bytes], school: School, year: AcademicYear | None,
+              request) -> ImportResult:
+        if self.logs:
+            return self.run(upload, school, year, by=request)
+        return self.run(upload, school, year)
 
 
 KINDS: dict[str, ImportKind] = {
@@ -30,5 +39,7 @@ KINDS: dict[str, ImportKind] = {
         ImportKind("staff", staff.SHEET, staff.DESCRIPTION, staff.COLUMNS, staff.import_staff),
         ImportKind("curriculum", curriculum.SHEET, curriculum.DESCRIPTION, curriculum.COLUMNS,
                    curriculum.import_curriculum),
+        ImportKind("uids", uids.SHEET, uids.DESCRIPTION, uids.COLUMNS, uids.import_uids,
+                   takes_csv=uids.TAKES_CSV, logs=True),
     )
 }

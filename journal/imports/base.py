@@ -6,7 +6,9 @@ Every kind of import works the same way: read the rows of its sheet, check all o
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from openpyxl.utils.datetime import from_excel
 
 from accounts.models import User
 from accounts.services.credentials import initial_password_hasher, new_password  # noqa: F401
+from ejournal.spreadsheets import from_csv_value
 from journal.dates import parse_date
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -31,6 +34,7 @@ INSTRUCTIONS_SHEET = "Инструкция"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's «Текст Юникод» (tab-separated UTF-16)
 
 
 @dataclass(frozen=True)
@@ -184,8 +188,14 @@ def read_sheet(upload: IO[bytes], title: str, columns: Iterable[Column],
     if not raw_rows:
         raise FileProblem(f"Лист «{title}» пустой: в первой строке должны быть названия столбцов, "
                           "ниже — данные.")
+    return _sheet_of(raw_rows, title, columns, example, where=f"На листе «{title}»")
+
+
+def _sheet_of(raw_rows: list[tuple[int, tuple]], title: str, columns: list[Column],
+              example: Iterable[Any] | None, where: str) -> Sheet:
+    """The numbered rows of a sheet or a CSV file (the header row first) keyed by header."""
     header_number, header_row = raw_rows[0]
-    positions = _match_headers(header_row, columns, title)
+    positions = _match_headers(header_row, columns, title, where=where)
 
     example_key = _row_key(example) if example is not None else None
     sheet = Sheet(title=title, headers=[c.header for c in columns if c.header in positions], rows=[])
@@ -197,9 +207,79 @@ def read_sheet(upload: IO[bytes], title: str, columns: Iterable[Column],
             continue
         sheet.rows.append(Row(number=number, values=cells))
     if not sheet.rows:
-        raise FileProblem(f"На листе «{title}» нет ни одной строки с данными под строкой "
+        raise FileProblem(f"{where} нет ни одной строки с данными под строкой "
                           f"заголовков (строка {header_number}).")
     return sheet
+
+
+def is_csv(upload: IO[bytes]) -> bool:
+    """Whether the upload is a CSV (text) file rather than a workbook: by its name, and for a
+    name that says nothing, by its first bytes."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if name.endswith((".csv", ".txt")):
+        return True
+    upload.seek(0)
+    head = upload.read(4)
+    upload.seek(0)
+    return not name.endswith((".xlsx", ".xls")) and head not in (_ZIP_MAGIC, _OLE_MAGIC)
+
+
+def _decode_csv(data: bytes) -> str:
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in data:
+        for encoding in ("utf-8-sig", "cp1251"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise FileProblem("Не удалось прочитать файл как CSV: сохраните его из Excel как «CSV (разделители "
+                      "— точка с запятой)» в кодировке UTF-8 или Windows-1251, или как книгу XLSX.")
+
+
+def read_csv(upload: IO[bytes], title: str, columns: Iterable[Column],
+             example: Iterable[Any] | None = None) -> Sheet:
+    """`read_sheet` for a CSV file: «;», «,» or tab between values (the header row tells which),
+    UTF-8 with or without a BOM, Windows-1251 or UTF-16; rows numbered as Excel shows them."""
+    columns = list(columns)
+    upload.seek(0)
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    upload.seek(0)
+    if not data.strip():
+        raise FileProblem("Файл пустой. Заполните шаблон и загрузите его снова.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FileProblem("Файл больше 5 МБ. Разделите его на несколько файлов и загрузите их "
+                          "по очереди.")
+    text = _decode_csv(data)
+    # Excel writes «;» in Russian locales and «,» elsewhere; the header row has the most of it.
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
+    raw_rows: list[tuple[int, tuple]] = []
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                                   delimiter=delimiter), start=1):
+            if not any(v.strip() for v in values):
+                continue
+            raw_rows.append((number, tuple(from_csv_value(v) for v in values)))
+            if len(raw_rows) > MAX_ROWS + 1:
+                raise FileProblem(f"В файле больше {MAX_ROWS} строк с данными. Разделите их на "
+                                  "несколько файлов.")
+    except csv.Error as exc:
+        raise FileProblem(f"Не удалось прочитать файл CSV: {exc}.") from exc
+    if not raw_rows:
+        raise FileProblem("Файл пустой. Заполните шаблон и загрузите его снова.")
+    return _sheet_of(raw_rows, title, columns, example, where="В файле CSV")
+
+
+def read_table(upload: IO[bytes], title: str, columns: Iterable[Column],
+               example: Iterable[Any] | None = None, *, csv_allowed: bool = False) -> Sheet:
+    """`read_csv` for a CSV file when the kind of import takes one, else `read_sheet`."""
+    if csv_allowed and is_csv(upload):
+        return read_csv(upload, title, columns, example)
+    return read_sheet(upload, title, columns, example)
 
 
 def _find_worksheet(workbook, title: str):
@@ -229,7 +309,9 @@ def _read_rows(worksheet, title: str) -> list[tuple[int, tuple]]:
     return rows
 
 
-def _match_headers(header_row: tuple, columns: list[Column], title: str) -> dict[str, int]:
+def _match_headers(header_row: tuple, columns: list[Column], title: str,
+                   where: str = "") -> dict[str, int]:
+    where = where or f"На листе «{title}»"
     by_key = {_normalise_header(c.header): c for c in columns}
     positions: dict[str, int] = {}
     unknown: list[str] = []
@@ -241,13 +323,13 @@ def _match_headers(header_row: tuple, columns: list[Column], title: str) -> dict
         if column is None:
             unknown.append(text)
         elif column.header in positions:
-            raise FileProblem(f"На листе «{title}» столбец «{column.header}» встречается дважды.")
+            raise FileProblem(f"{where} столбец «{column.header}» встречается дважды.")
         else:
             positions[column.header] = index
     missing = [c.header for c in columns if c.required and c.header not in positions]
     if missing:
         names = ", ".join(f"«{h}»" for h in missing)
-        message = (f"На листе «{title}» нет обязательных столбцов: {names}. Названия столбцов в "
+        message = (f"{where} нет обязательных столбцов: {names}. Названия столбцов в "
                    "первой строке должны совпадать с шаблоном.")
         if unknown:
             message += " Не распознаны столбцы: " + ", ".join(f"«{h}»" for h in unknown) + "."
@@ -421,11 +503,13 @@ STALE_DATA = ("Пока файл проверялся, данные в журн�
 
 def run_import(upload: IO[bytes], title: str, columns: Iterable[Column],
                check: Callable[[Sheet, Problems], Any],
-               save: Callable[[Any], ImportResult]) -> ImportResult:
-    """Read the sheet, check every row, and save only when no row has a problem."""
+               save: Callable[[Any], ImportResult], *, csv_allowed: bool = False) -> ImportResult:
+    """Read the sheet (or the CSV file, where the kind takes one), check every row, and save
+    only when no row has a problem."""
     columns = list(columns)
     try:
-        sheet = read_sheet(upload, title, columns, example=[c.example for c in columns])
+        sheet = read_table(upload, title, columns, example=[c.example for c in columns],
+                           csv_allowed=csv_allowed)
     except FileProblem as problem:
         return ImportResult(errors=problem.messages)
     problems = Problems()

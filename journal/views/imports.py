@@ -1,4 +1,5 @@
-"""Loading class lists, staff and the curriculum from XLSX (the work is in `journal.imports`)."""
+"""Loading class lists, staff, the curriculum and portal UIDs from XLSX (and CSV, for kinds that
+take it); the work is in `journal.imports`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from journal.models import AcademicYear, School
 from journal.permissions import school_managed_by
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPES = ",.csv,text/csv"
 
 
 @dataclass
@@ -38,7 +40,12 @@ def import_target(request: HttpRequest) -> ImportTarget:
 
 
 def _form(kind: ImportKind, *args) -> SchoolImportForm:
-    return SchoolImportForm(*args, auto_id=f"id_{kind.slug}_%s")
+    form = SchoolImportForm(*args, auto_id=f"id_{kind.slug}_%s")
+    if kind.takes_csv:
+        field = form.fields["file"]
+        field.label = "Файл XLSX или CSV"
+        field.widget.attrs["accept"] += CSV_TYPES
+    return form
 
 
 def _index(request: HttpRequest, target: ImportTarget, invalid: tuple[str, SchoolImportForm] | None = None,
@@ -74,7 +81,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     form = _form(import_kind, request.POST, request.FILES)
     if target.school is None or not form.is_valid():
         return _index(request, target, invalid=(kind, form), status=400)
-    result = import_kind.run(form.cleaned_data["file"], target.school, target.year)
+    result = import_kind.start(form.cleaned_data["file"], target.school, target.year, request)
     context = {"kind": import_kind, "result": result, "form": _form(import_kind), "year": target.year}
     if result.accounts:
         context["accounts_xlsx"] = base64.b64encode(accounts_workbook(result.accounts)).decode()

@@ -75,7 +75,8 @@ def test_template_download_is_an_xlsx_with_a_sheet_per_kind_and_russian_headers(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Инструкция", "Списки классов", "Сотрудники", "Учебный план"]
+    assert workbook.sheetnames == ["Инструкция", "Списки классов", "Сотрудники", "Учебный план",
+                                   "UID портала"]
     for kind in KINDS.values():
         sheet = workbook[kind.title]
         headers = [c.value for c in sheet[1]]
