@@ -18,6 +18,13 @@ from journal.models.lessons import (
     Lesson,
     Mark,
 )
+from journal.models.movement import (
+    AcademicDebt,
+    ClassListConfirmation,
+    RolloverDecision,
+    StudentMove,
+    YearRollover,
+)
 from journal.models.plans import PlanItem, ThematicPlan
 from journal.models.rights import (
     SchoolClassUserObjectPermission,
@@ -28,6 +35,11 @@ from journal.models.school import AcademicYear, BellSchedule, Holiday, School, S
 from journal.models.timetable import WEEKDAYS, TimetableSlot
 
 __all__ = [
+    "AcademicDebt",
+    "ClassListConfirmation",
+    "RolloverDecision",
+    "StudentMove",
+    "YearRollover",
     "Remark",
     "RemarkStep",
     "WEEKDAYS",

@@ -208,6 +208,11 @@ class TeachingAssignment(models.Model):
                                      related_name="assignments", verbose_name="класс")
     subgroup = models.ForeignKey(Subgroup, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="assignments", verbose_name="подгруппа")
+    # Carried over by the year rollover: the teacher gets the journal's rights only when the
+    # deputy director confirms it (journal/services/rollover).
+    confirmed = models.BooleanField("подтверждён", default=True,
+                                    help_text="Черновик нагрузки, перенесённый с прошлого года, "
+                                              "подтверждает заместитель директора.")
 
     class Meta:
         verbose_name = "журнал"

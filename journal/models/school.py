@@ -46,6 +46,10 @@ class School(models.Model):
     lock_after_days = models.PositiveSmallIntegerField(
         "закрывать ячейки через, дней", null=True, blank=True,
         help_text="Пусто — не закрывать, опоздания с записью только отмечаются.")
+    class_teachers_confirm_lists = models.BooleanField(
+        "классные руководители подтверждают списки при переходе на новый год", default=False,
+        help_text="Переход на новый учебный год не проводится, пока каждый классный "
+                  "руководитель не подтвердит список и решения по своему классу.")
 
     class Meta:
         verbose_name = "школа"
@@ -67,6 +71,9 @@ class AcademicYear(models.Model):
     starts_on = models.DateField("начало")
     ends_on = models.DateField("окончание")
     is_current = models.BooleanField("текущий", default=False)
+    # Set by the year rollover: a closed year's journals are read-only for everybody; only the
+    # deputy director corrects them afterwards, giving a reason (kept in the history).
+    closed_at = models.DateTimeField("закрыт", null=True, blank=True, editable=False)
 
     objects = AcademicYearQuerySet.as_manager()
 
@@ -96,6 +103,10 @@ class AcademicYear(models.Model):
 
     def contains(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class GradeRangeQuerySet(models.QuerySet):
