@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ["seed_demo", "journal_page", "diary_load", "sign_in", "notifications", "reports",
-              "portal_export"]
+              "portal_export", "rollover"]
 
 
 def main(names: list[str]) -> int:

@@ -70,6 +70,25 @@ class Enrolments:
     def classes_of(self, year: AcademicYear) -> list[SchoolClass]:
         return [e.school_class for e in self.rows if e.school_class.year_id == year.pk]
 
+    def years(self, today: dt.date) -> list[AcademicYear]:
+        """The years the student was enrolled in: the current enrolment's first, then the
+        others, latest first (after the rollover, last year's final marks are there)."""
+        current = self.current(today)
+        found = {e.school_class.year_id: e.school_class.year for e in self.rows}
+        others = sorted((y for y in found.values()
+                         if current is None or y.pk != current.school_class.year_id),
+                        key=lambda y: y.starts_on, reverse=True)
+        return ([current.school_class.year] if current else []) + others
+
+    def in_year(self, year: AcademicYear, today: dt.date) -> Enrolment | None:
+        """The enrolment that stands for the year: today's in the current one, else the
+        year's last (the class the student ended it in)."""
+        current = self.current(today)
+        if current is not None and current.school_class.year_id == year.pk:
+            return current
+        rows = [e for e in self.rows if e.school_class.year_id == year.pk]
+        return rows[-1] if rows else None
+
 
 def enrolments_of(student: Student) -> Enrolments:
     return Enrolments(list(

@@ -154,17 +154,36 @@ def marks(request, student_id: int):
                    marks_allowed=_gets_marks(opened.current))
 
 
+def _chosen_year(request, years: list[AcademicYear]) -> AcademicYear | None:
+    """The year asked for (`?year=<id>`) among the student's years, else the current one; 404
+    for a year the student was not enrolled in."""
+    wanted = request.GET.get("year")
+    if not wanted:
+        return years[0] if years else None
+    year = next((y for y in years if str(y.pk) == wanted), None)
+    if year is None:
+        raise Http404("Учебный год не найден.")
+    return year
+
+
 @login_required
 def finals(request, student_id: int):
+    """Term, year, exam and final marks of a year the student was enrolled in: the current one,
+    or an earlier one chosen (last year's after the rollover)."""
     opened = _open(request, student_id)
-    year, periods, _ = _period_context(request, opened)
-    rows = []
-    if year is not None:
-        assignments = queries.assignments_of(opened.student, year, opened.class_ids)
+    today = timezone.localdate()
+    years = opened.enrolments.years(today)
+    year = _chosen_year(request, years)
+    enrolment = opened.enrolments.in_year(year, today) if year else None
+    periods, rows = [], []
+    if enrolment is not None:
+        periods = queries.periods_of(year, enrolment.school_class.grade)
+        class_ids = [c.pk for c in opened.enrolments.classes_of(year)]
+        assignments = queries.assignments_of(opened.student, year, class_ids)
         rows = queries.build_finals(opened.student, assignments, periods)
     return _render(request, "diary/finals.html", opened, "diary:finals", periods=periods,
-                   rows=rows, year=year,
-                   marks_allowed=_gets_marks(opened.current))
+                   rows=rows, year=year, years=years, year_enrolment=enrolment,
+                   marks_allowed=_gets_marks(enrolment))
 
 
 @login_required

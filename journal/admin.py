@@ -304,6 +304,8 @@ class TeachingAssignmentAdmin(RussianAdmin, GrantsThroughService, admin.ModelAdm
     autocomplete_fields = ["teacher"]
     list_select_related = ["school_class", "subject", "subgroup", "teacher", "year"]
     inlines = [JournalGrantInline]
+    # The rollover's drafts are confirmed on «Черновики журналов», which grants the journal.
+    readonly_fields = ["confirmed"]
 
     def save_model(self, request, obj, form, change):
         teacher = obj.teacher

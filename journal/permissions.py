@@ -15,7 +15,10 @@ filter (`assignments_readable_by`); `classes_with_rights` does the same for clas
   including `expires_on`; after it the journal answers 404 to them and lists omit it;
 - the school's `JOURNAL_CORRECTORS` (deputy director) read and correct every journal, also past
   the lock; `JOURNAL_CHECKERS` (also the director) read every journal and attendance page;
-- parents and students never reach a journal: outsiders get 404, as for a missing id.
+- parents and students never reach a journal: outsiders get 404, as for a missing id;
+- a closed year's journals (`AcademicYear.closed_at`, set by the year rollover) are kept by
+  nobody: no teacher, second teacher or substitute writes them, the class teacher sets no
+  absence reasons; only `JOURNAL_CORRECTORS` still correct them, with a reason (`_in_year`).
 Every right held through a guardian row lapses after the row's `expires_on`, if it has one.
 Superusers hold every right (Django's own rule for `has_perm`).
 """
@@ -37,6 +40,7 @@ from accounts.roles import (
     TIMETABLE_KEEPERS,
 )
 from journal.models import (
+    AcademicYear,
     Enrolment,
     HomeworkFile,
     Lesson,
@@ -59,6 +63,8 @@ from journal.models.rights import (
 )
 
 READ_ONLY = "Журнал открыт только для просмотра."
+CLOSED_YEAR = ("Учебный год закрыт: журнал только для просмотра. Исправить запись может только "
+               "заместитель директора по УВР, указав причину исправления.")
 # Who keeps a journal (writes its marks, lessons, plan) through a guardian row.
 KEEPERS = (KEEP_JOURNAL, CO_KEEP_JOURNAL)
 
@@ -70,6 +76,7 @@ class JournalRights:
     correct: bool = False           # deputy director: corrects any record, also when locked
     absence_reasons: bool = False   # class teacher: absence kinds н/б/у and their reasons
     substitute: bool = False        # `keep` comes from substituting this one lesson
+    closed: bool = False            # the journal's year is closed: read-only but for `correct`
 
     @property
     def may_write(self) -> bool:
@@ -133,6 +140,15 @@ def _rights_from(obj) -> JournalRights:
     )
 
 
+def _in_year(rights: JournalRights, year: AcademicYear) -> JournalRights:
+    """The rights left in a journal of `year`: once the year is closed nobody keeps it and the
+    class teacher's absence reasons are off; the deputy director's `correct` stays, and being
+    without `keep` it is a correction (a reason, in the history: `is_correction`)."""
+    if not year.is_closed:
+        return rights
+    return replace(rights, keep=False, absence_reasons=False, closed=True)
+
+
 def assignments_readable_by(user) -> QuerySet[TeachingAssignment]:
     """The journals a user may open."""
     if not is_signed_in(user):
@@ -155,9 +171,13 @@ def _assignment_with_rights(user, assignment_id, *, lock: bool = False
         return None, NO_RIGHTS
     if user.is_superuser:
         assignment = base.filter(pk=assignment_id).first()
-        return assignment, ALL_RIGHTS
-    assignment = base.annotate(**_right_flags(user)).filter(pk=assignment_id).first()
-    return assignment, (_rights_from(assignment) if assignment else NO_RIGHTS)
+        rights = ALL_RIGHTS
+    else:
+        assignment = base.annotate(**_right_flags(user)).filter(pk=assignment_id).first()
+        rights = _rights_from(assignment) if assignment else NO_RIGHTS
+    if assignment is None:
+        return None, NO_RIGHTS
+    return assignment, _in_year(rights, assignment.year)
 
 
 def _lesson_with_rights(user, lessons: QuerySet[Lesson], lesson_id) -> tuple[Lesson | None,
@@ -168,21 +188,25 @@ def _lesson_with_rights(user, lessons: QuerySet[Lesson], lesson_id) -> tuple[Les
     if not is_signed_in(user):
         return None, NO_RIGHTS
     if user.is_superuser:
-        return lessons.filter(pk=lesson_id).first(), ALL_RIGHTS
-    lesson = lessons.annotate(**_right_flags(user, "assignment__")).filter(pk=lesson_id).first()
+        lesson = lessons.filter(pk=lesson_id).first()
+        rights = ALL_RIGHTS
+    else:
+        lesson = lessons.annotate(**_right_flags(user, "assignment__")).filter(pk=lesson_id).first()
+        if lesson is None:
+            return None, NO_RIGHTS
+        rights = _rights_from(lesson)
+        if lesson.substitute_id == user.pk and not rights.keep:
+            rights = replace(rights, view=True, keep=True, substitute=True)
     if lesson is None:
         return None, NO_RIGHTS
-    rights = _rights_from(lesson)
-    if lesson.substitute_id == user.pk and not rights.keep:
-        rights = replace(rights, view=True, keep=True, substitute=True)
-    return lesson, rights
+    return lesson, _in_year(rights, lesson.assignment.year)
 
 
 def _checked(obj, rights: JournalRights, *, write: bool):
     if obj is None or not rights.view:
         raise Http404("Журнал не найден.")
     if write and not rights.may_write:
-        raise PermissionDenied(READ_ONLY)
+        raise PermissionDenied(CLOSED_YEAR if rights.closed else READ_ONLY)
     return obj, rights
 
 
@@ -231,10 +255,11 @@ class ClassRights:
     leads: bool = False      # class teacher: sets absence kinds н/б/у and documents
     corrects: bool = False   # deputy director: may correct too, giving a reason
     school_wide: bool = False  # reads every class of the school (`JOURNAL_CHECKERS`)
+    closed: bool = False     # the class's year is closed: only a correction by `corrects`
 
     @property
     def may_set_reasons(self) -> bool:
-        return self.leads or self.corrects
+        return (self.leads and not self.closed) or self.corrects
 
     @property
     def sees_families(self) -> bool:
@@ -269,13 +294,14 @@ def access_class(user, class_id) -> tuple[SchoolClass, ClassRights]:
     base = SchoolClass.objects.select_related("year__school", "class_teacher")
     if user.is_superuser:
         school_class = base.filter(pk=class_id).first()
-        rights = ClassRights(view=True, leads=True, corrects=True, school_wide=True)
+        rights = ClassRights(view=True, leads=True, corrects=True, school_wide=True,
+                             closed=school_class is not None and school_class.year.is_closed)
     else:
         school_class = (classes_with_rights(user).select_related("year__school", "class_teacher")
                         .filter(_CLASS_READING, pk=class_id).first())
         rights = ClassRights() if school_class is None else ClassRights(
             view=True, leads=school_class._leads, corrects=school_class._corrects,
-            school_wide=school_class._reads_all)
+            school_wide=school_class._reads_all, closed=school_class.year.is_closed)
     if school_class is None:
         raise Http404("Класс не найден.")
     return school_class, rights
@@ -342,8 +368,16 @@ def access_lesson_for_substitution(user, lesson_id: int) -> tuple[Lesson, Journa
                                                 "substitute")
                   .filter(pk=lesson_id).first())
         if lesson is not None and may_assign_substitutes(user, lesson.assignment.year.school_id):
-            return lesson, NO_RIGHTS
+            return lesson, _in_year(NO_RIGHTS, lesson.assignment.year)
         raise
+
+
+def may_substitute(user, lesson: Lesson, rights: JournalRights) -> bool:
+    """Whether `user` records the lesson's substitution (`rights`: theirs on the lesson): the
+    timetable's keepers; in a closed year only a corrector, as a correction."""
+    if rights.closed and not rights.correct:
+        return False
+    return may_assign_substitutes(user, lesson.assignment.year.school_id)
 
 
 def school_checked_by(user) -> School | None:

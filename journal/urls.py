@@ -5,18 +5,23 @@ from django.urls import path
 from journal.views import (
     attendance,
     checks,
+    class_lists,
     grid,
     imports,
     journals,
     lesson,
+    movement,
     plans,
     remarks,
+    rollover,
     substitutions,
     timetable,
 )
 
 app_name = "journal"
 urlpatterns = [
+    path("class-list/<int:class_id>/confirm/", class_lists.confirm_list,
+         name="confirm_class_list"),
     path("", journals.my_journals, name="my_journals"),
     path("<int:assignment_id>/", grid.journal_page, name="journal"),
     path("<int:assignment_id>/cell/", grid.save_cell, name="save_cell"),
@@ -55,4 +60,14 @@ urlpatterns = [
     path("import/", imports.index, name="import_index"),
     path("import/template.xlsx", imports.template, name="import_template"),
     path("import/<slug:kind>/", imports.upload, name="import_upload"),
+    path("rollover/", rollover.start, name="rollover"),
+    path("rollover/step/<int:number>/", rollover.step, name="rollover_step"),
+    path("rollover/step/4/class/<int:class_id>/", rollover.class_decisions,
+         name="rollover_class"),
+    path("rollover/records/", rollover.records, name="rollover_records"),
+    path("rollover/<int:rollover_id>/", rollover.record, name="rollover_record"),
+    path("rollover/<int:rollover_id>/print.pdf", rollover.record_pdf, name="rollover_print"),
+    path("rollover/drafts/", rollover.draft_journals, name="draft_journals"),
+    path("movement/", movement.movement_page, name="movement"),
+    path("movement/<slug:kind>/", movement.move_page, name="movement_form"),
 ]

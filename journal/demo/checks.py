@@ -27,14 +27,19 @@ def record_last_months_check(demo: DemoSchool) -> None:
              .order_by("school_class__grade", "school_class__letter").first())
     if maths is not None:
         make_remark(deputy, demo.school, addressee=teacher, assignment=maths, check=check,
-                    finding="no_homework", due_on=demo.today + dt.timedelta(days=7),
+                    finding="no_homework", due_on=_due(demo, days=7),
                     text="Не записано домашнее задание к части уроков: допишите задания или "
                          "отметьте «не задано».",
                     link=reverse("journal:journal", args=[maths.pk]))
     led = demo.year.classes.filter(class_teacher=klass).first()
     if led is not None:
         fixed = make_remark(deputy, demo.school, addressee=klass, school_class=led, check=check,
-                            due_on=demo.today + dt.timedelta(days=3),
+                            due_on=_due(demo, days=3),
                             text=f"Уточните причины пропусков в {led} классе по справкам.",
                             link=reverse("journal:class_attendance", args=[led.pk]))
         take_step(klass, fixed.pk, "done", "Причины уточнены по справкам.")
+
+
+def _due(demo: DemoSchool, *, days: int) -> dt.date:
+    """A remark's due date within the year, also when the demo is seeded in its last week."""
+    return min(demo.today + dt.timedelta(days=days), demo.year.ends_on)

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from accounts.models import StaffRole
 from journal.models import AssessmentType, Lesson, PlanItem
-from journal.permissions import may_assign_substitutes
+from journal.permissions import CLOSED_YEAR, may_substitute
 from journal.rules import JournalError, NotAllowed, lesson_record_deadline
 from journal.services.history import Entity
 from journal.services.records import (
@@ -87,7 +87,9 @@ def assign_substitute(user, lesson: Lesson, substitute, reason: str = "", *,
     the substitution. The substitute may then fill in that lesson, and only it."""
     with transaction.atomic():
         ctx = open_lesson(user, lesson, reason=reason)
-        if not may_assign_substitutes(user, ctx.school.pk):
+        if not may_substitute(user, ctx.lesson, ctx.rights):
+            if ctx.rights.closed:
+                raise NotAllowed(CLOSED_YEAR)
             raise NotAllowed("Замену назначает диспетчер расписания, заместитель директора по "
                              "УВР или администратор.")
         current = ctx.lesson

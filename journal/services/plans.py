@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from journal.models import Lesson, PlanItem, TeachingAssignment, ThematicPlan
 from journal.models.plans import MAX_ITEM_HOURS
-from journal.permissions import assignment_for_write
+from journal.permissions import CLOSED_YEAR, assignment_for_write
 from journal.rules import ConflictError, JournalError, NotAllowed
 from journal.services.history import Action, Entity, change_record, record_many, snapshot
 from journal.services.records import NO_ACCESS
@@ -107,6 +107,8 @@ def _open_plan(user, assignment: TeachingAssignment, expected_version: int | Non
         raise JournalError("Журнал не найден: возможно, его удалили.")
     if not rights.view:
         raise NotAllowed(NO_ACCESS)
+    if rights.closed:
+        raise NotAllowed(CLOSED_YEAR)
     if not rights.keep:
         raise NotAllowed(TEACHER_ONLY)
     plan = ThematicPlan.objects.select_for_update().filter(assignment=locked).first()

@@ -29,6 +29,7 @@ from journal.models import (
     TeachingAssignment,
 )
 from journal.permissions import (
+    CLOSED_YEAR,
     READ_ONLY,
     JournalRights,
     assignment_for_write,
@@ -62,6 +63,8 @@ def refuse_writer(rights: JournalRights) -> None:
     """Raise the refusal that fits someone who may not write this journal."""
     if not rights.view:
         raise NoAccess(NO_ACCESS)
+    if rights.closed:
+        raise NotAllowed(CLOSED_YEAR)
     if rights.absence_reasons:
         raise NotAllowed(CLASS_TEACHER_ONLY)
     raise NotAllowed(READ_ONLY)

@@ -190,9 +190,11 @@ def set_class_teacher(by_user: User | None, school_class: SchoolClass,
 
 
 def sync_journal_rights(assignment: TeachingAssignment) -> Grant:
-    """The assignment's teacher, and nobody else, keeps its journal. For assignments created
-    in bulk; a change of teacher goes through `set_teacher`."""
-    return _follow_key(RIGHTS[KEEP_JOURNAL], assignment, assignment.teacher_id)
+    """The assignment's teacher, and nobody else, keeps its journal; nobody keeps a draft the
+    rollover carried over until it is confirmed. For assignments created in bulk; a change of
+    teacher goes through `set_teacher`."""
+    keeper = assignment.teacher_id if assignment.confirmed else None
+    return _follow_key(RIGHTS[KEEP_JOURNAL], assignment, keeper)
 
 
 def sync_class_rights(school_class: SchoolClass) -> Grant | None:
@@ -203,9 +205,9 @@ def sync_class_rights(school_class: SchoolClass) -> Grant | None:
 
 def rights_disagreements(year: AcademicYear | None = None) -> list[str]:
     """Where a guardian row and the key it follows disagree (in one year, or all): each
-    assignment must have exactly one `keep_journal` row, its teacher's, and each class one
-    `view_class_journals` row, its class teacher's, or none without one. One line in Russian
-    per disagreement; [] when all agree."""
+    confirmed assignment must have exactly one `keep_journal` row, its teacher's (a draft none),
+    and each class one `view_class_journals` row, its class teacher's, or none without one. One
+    line in Russian per disagreement; [] when all agree."""
     problems: list[str] = []
     assignments = TeachingAssignment.objects.select_related(
         "school_class", "subject", "subgroup", "teacher").order_by("pk")
@@ -225,10 +227,15 @@ def rights_disagreements(year: AcademicYear | None = None) -> list[str]:
         problems.append(f"{_describe(row.content_object)}: право вести журнал у "
                         f"{row.user.short_name}, а учитель журнала — "
                         f"{row.content_object.teacher.short_name}")
-    for assignment in assignments.exclude(Exists(keep.filter(
+    for assignment in assignments.filter(confirmed=True).exclude(Exists(keep.filter(
             content_object_id=OuterRef("pk"), user_id=OuterRef("teacher_id")))):
         problems.append(f"{_describe(assignment)}: у учителя {assignment.teacher.short_name} "
                         f"нет права вести журнал")
+    # A draft carried over by the rollover gives no right until the deputy confirms it.
+    for assignment in assignments.filter(confirmed=False).filter(Exists(keep.filter(
+            content_object_id=OuterRef("pk")))):
+        problems.append(f"{_describe(assignment)}: журнал не подтверждён, а право вести его "
+                        f"уже выдано")
     for row in lead.filter(Q(content_object__class_teacher__isnull=True)
                            | ~Q(user_id=F("content_object__class_teacher_id"))).select_related(
             "content_object__class_teacher"):

@@ -59,6 +59,8 @@ def _open_year(user, year: AcademicYear, from_date: dt.date) -> AcademicYear:
     if not may_keep_timetable(user, year.school_id):
         raise NotAllowed(NOT_ALLOWED)
     year = AcademicYear.objects.select_for_update().select_related("school").get(pk=year.pk)
+    if year.is_closed:
+        raise NotAllowed(f"Учебный год {year.name} закрыт: его расписание не меняется.")
     today = timezone.localdate()
     if from_date < today:
         raise JournalError(f"Расписание прошедших дней не меняется: выберите {today:%d.%m.%Y} "

@@ -10,6 +10,7 @@ from accounts.access import person_of
 from accounts.roles import Role
 from journal.queries import home as queries
 from journal.queries import remarks as remark_queries
+from journal.services.class_lists import classes_to_confirm
 
 # Journals needing attention shown at first; «показать все» opens the rest.
 ATTENTION_ROWS = 10
@@ -32,6 +33,8 @@ def home(request):
         context["todays_lessons"] = lessons
         context["journals"] = list(queries.journals_of(request.user, year, today))
         context["led_classes"] = list(queries.classes_led_by(request.user, year, today))
+        # From May, while the school asks for it: the lists still to confirm for the rollover.
+        context["lists_to_confirm"] = classes_to_confirm(request.user, year, today)
         context["sections"].append("teacher")
         # The notice of remarks from the journal check: the addressee's still to fix.
         context["my_remarks"] = remark_queries.waiting_for(request.user, today)

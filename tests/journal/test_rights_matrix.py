@@ -25,6 +25,7 @@ from accounts.roles import Role
 from journal import urls
 from journal.models import (
     Absence,
+    AcademicYear,
     Homework,
     HomeworkFile,
     JournalCheck,
@@ -32,11 +33,14 @@ from journal.models import (
     Mark,
     Remark,
     TeachingAssignment,
+    YearRollover,
 )
 from journal.models.rights import CHECK_CLASS_JOURNALS, CO_KEEP_JOURNAL, INSPECT_JOURNAL
 from journal.services.cells import set_cell
+from journal.services.class_lists import class_list
 from journal.services.homework import add_homework_files, set_homework
 from journal.services.rights import grant, sync_journal_rights
+from journal.views.class_lists import shown_list
 from tests.conftest import (
     make_children,
     make_parent,
@@ -86,6 +90,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _build() -> World:
     school = make_school()
+    school.class_teachers_confirm_lists = True   # class teachers confirm their lists
+    school.save(update_fields=["class_teachers_confirm_lists"])
     year = make_year(school)
     staff = {name: make_staff(school, login, last, "Тест", role=role) for name, login, last, role in (
         ("teacher", "matveeva", "Матвеева", Role.TEACHER),
@@ -281,6 +287,45 @@ row("substitutions: save", "substitutions", ask(
     "substitutions", lambda s: [], "post", **LESSON, substitute_reason=const("курсы"),
     substitute=lambda s: User.objects.get(username="zamenin").pk,
     lesson_version=lambda s: s.lesson.version))
+row("class list", "confirm_class_list", ask("confirm_class_list", class_id))
+row("class list: confirm", "confirm_class_list", ask(
+    "confirm_class_list", class_id, "post",
+    shown=lambda s: shown_list(class_list(s.assignment.school_class).decisions)))
+
+
+def past_rollover() -> YearRollover:
+    """A rollover into the world's year from the one before, made once for the record's rows."""
+    done = YearRollover.objects.first()
+    if done is None:
+        year = AcademicYear.objects.get(is_current=True)
+        past = AcademicYear.objects.create(school=year.school, name="2025/2026",
+                                           starts_on=dt.date(2025, 9, 1),
+                                           ends_on=dt.date(2026, 8, 31), closed_at=at(TODAY))
+        done = YearRollover.objects.create(school=year.school, from_year=past, to_year=year,
+                                           order_number="12-у", order_date=dt.date(2026, 8, 25),
+                                           by=User.objects.get(username="admin"))
+    return done
+
+
+row("rollover", "rollover", without_ids=plain("rollover"))
+row("rollover: begin", "rollover",
+    without_ids=lambda: ("post", reverse("journal:rollover"), {"action": "begin"}))
+row("rollover: step", "rollover_step", without_ids=plain("rollover_step", 1))
+row("rollover: class", "rollover_class", ask("rollover_class", class_id))
+row("rollover records", "rollover_records", without_ids=plain("rollover_records"))
+row("rollover record", "rollover_record",
+    without_ids=lambda: plain("rollover_record", past_rollover().pk)())
+row("rollover print", "rollover_print",
+    without_ids=lambda: plain("rollover_print", past_rollover().pk)())
+row("draft journals", "draft_journals", without_ids=plain("draft_journals"))
+row("draft journals: confirm all", "draft_journals",
+    without_ids=lambda: ("post", reverse("journal:draft_journals"), {"confirm_all": "1"}))
+row("movement", "movement", without_ids=plain("movement"))
+row("movement form", "movement_form", without_ids=plain("movement_form", "transfer"))
+row("movement form: save", "movement_form", ask(
+    "movement_form", lambda s: ["departure"], "post", student=lambda s: s.student.pk,
+    on=const(f"{TODAY:%d.%m.%Y}"), order_number=const("45-у"), order_date=const("13.11.2026"),
+    reason=const("переезд")))
 
 # Expected status per role, in the order of ROLES: "own/foreign", or one code for both (and for
 # the URLs without ids). Columns: anonymous, outsider parent, student, teacher, other teacher,
@@ -328,6 +373,24 @@ EXPECTED = {
     "timetable: copy":    "302 404 404 404 404 404 404 404 404 404 302 404 302",
     "substitutions":      "302 404 404 404 404 404 404 404 404 404 200 404 200",
     "substitutions: save": "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    # The class teacher confirms the class's list for the rollover (the school asks for it).
+    "class list":         "302 404 404 404 404 404 404 404 404 200/404 404 404 404",
+    "class list: confirm": "302 404 404 404 404 404 404 404 404 302/404 404 404 404",
+    # The year rollover: the administrator and the deputy director; the director reads records.
+    # Nothing planned in the session: the wizard's steps send back to its start page.
+    "rollover":           "302 404 404 404 404 404 404 404 404 404 200 404 200",
+    "rollover: begin":    "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    "rollover: step":     "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    "rollover: class":    "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    "rollover records":   "302 404 404 404 404 404 404 404 404 404 200 200 200",
+    "rollover record":    "302 404 404 404 404 404 404 404 404 404 200 200 200",
+    "rollover print":     "302 404 404 404 404 404 404 404 404 404 200 200 200",
+    "draft journals":     "302 404 404 404 404 404 404 404 404 404 200 404 200",
+    "draft journals: confirm all": "302 404 404 404 404 404 404 404 404 404 302 404 302",
+    # Students' movement: the secretary (not in this matrix) and the deputy director.
+    "movement":           "302 404 404 404 404 404 404 404 404 404 200 404 404",
+    "movement form":      "302 404 404 404 404 404 404 404 404 404 200 404 404",
+    "movement form: save": "302 404 404 404 404 404 404 404 404 404 302 404 404",
 }
 # Where a view answers otherwise than the rule, until the view is fixed: (label, role, side) →
 # the status it answers today. Each entry fails the test once the view follows the rule.
@@ -364,6 +427,51 @@ def test_every_url_answers_each_role_as_the_rule_says(db, world, role):
         for side, request in cases:
             status = _send(client, request).status_code
             want = expected(label, role, side)
+            if status != want:
+                wrong.append(f"{label} ({side}): {status}, expected {want}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+# Once the year is closed (the rollover), its journals are read-only: nobody keeps them, the
+# class teacher sets no absence reasons and confirms no list; the deputy director still corrects
+# (every request here gives a reason). The journal's URLs answer as above but for these cells.
+CLOSED_YEAR = {
+    **{label: {"teacher": "403/404", "co_teacher": "403/404"} for label in (
+        "save cell", "edit mark", "fill column", "term mark", "plan: save", "plan: import",
+        "plan: fill dates", "lesson: save", "file: delete")},
+    "attendance day: save": {"class_teacher": "403/404"},
+    # The service refuses the administrator's substitution; the form shows why.
+    "substitution: save": {"administrator": "400"},
+    "class list": {"class_teacher": "404"},
+    "class list: confirm": {"class_teacher": "404"},
+}
+CLOSED_YEAR_ROWS = ("journal", "save cell", "cell detail", "edit mark", "fill column",
+                    "term mark", "plan", "plan: save", "plan: import", "plan: fill dates",
+                    "lesson", "lesson: save", "substitution", "substitution: save",
+                    "file: delete", "file", "attendance", "attendance day",
+                    "attendance day: save", "class list", "class list: confirm")
+
+
+# Visitors, families and outsiders never reach a journal, closed or not: left out here.
+@pytest.mark.parametrize("role", ROLES[3:])
+def test_a_closed_years_urls_answer_each_role_read_only(db, world, role):
+    AcademicYear.objects.filter(pk=world.sides["own"].assignment.year_id).update(
+        closed_at=at(TODAY))
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    wrong = []
+    for label, _, make, _ in ROWS:
+        if label not in CLOSED_YEAR_ROWS:
+            continue
+        cell = CLOSED_YEAR.get(label, {}).get(role)
+        for side in ("own", "foreign"):
+            if cell is None:
+                want = expected(label, role, side)
+            else:
+                own, _, foreign = cell.partition("/")
+                want = int(foreign or own) if side == "foreign" else int(own)
+            status = _send(client, make(world.sides[side])).status_code
             if status != want:
                 wrong.append(f"{label} ({side}): {status}, expected {want}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
