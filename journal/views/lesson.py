@@ -16,11 +16,13 @@ from journal.downloads import download
 from journal.forms import LessonRecordForm, SubstituteForm
 from journal.models import Homework, HomeworkFile, Lesson, PlanItem
 from journal.permissions import (
+    CLOSED_YEAR,
     JournalRights,
     access_lesson,
     access_lesson_for_substitution,
     files_readable_by,
     may_assign_substitutes,
+    may_substitute,
 )
 from journal.queries.plans import next_plan_item
 from journal.rules import JournalError
@@ -58,8 +60,8 @@ def _render(request, lesson: Lesson, rights: JournalRights, *, form=None, substi
             suggestion = next_plan_item(lesson)
         form = LessonRecordForm(initial=_initial(lesson, homework, suggestion), lesson=lesson,
                                 rights=rights)
-    may_substitute = may_assign_substitutes(request.user, lesson.assignment.year.school_id)
-    if may_substitute and substitute_form is None:
+    shows_substitution = may_substitute(request.user, lesson, rights)
+    if shows_substitution and substitute_form is None:
         substitute_form = SubstituteForm(lesson=lesson, initial={
             "substitute": lesson.substitute_id, "substitute_reason": lesson.substitute_reason,
             "lesson_version": lesson.version})
@@ -67,7 +69,7 @@ def _render(request, lesson: Lesson, rights: JournalRights, *, form=None, substi
         if lesson.plan_item_id else None
     return render(request, "journal/lesson.html", {
         "lesson": lesson, "rights": rights, "form": form, "homework": homework, "files": files,
-        "suggestion": suggestion, "plan_item": plan_item, "may_substitute": may_substitute,
+        "suggestion": suggestion, "plan_item": plan_item, "may_substitute": shows_substitution,
         "substitute_form": substitute_form,
         "reads_journal": rights.view and not rights.substitute,
         "substitution_only": substitution_only,
@@ -112,6 +114,8 @@ def substitute(request, lesson_id: int):
     if not may_assign_substitutes(request.user, lesson.assignment.year.school_id):
         raise PermissionDenied("Замену назначает диспетчер расписания, заместитель директора "
                                "по УВР или администратор.")
+    if not may_substitute(request.user, lesson, rights):
+        raise PermissionDenied(CLOSED_YEAR)
     if request.method != "POST":
         return _render(request, lesson, rights, substitution_only=True)
     # Back to the lesson page for those who read the journal, else to this page.
