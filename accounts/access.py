@@ -12,6 +12,7 @@ from accounts.roles import (
     DATA_OFFICERS,
     DIARY_COORDINATORS,
     JOURNAL_CHECKERS,
+    MOVEMENT_KEEPERS,
     RECORD_KEEPERS,
     SCHOOL_MANAGERS,
     SETUP_ROLES,
@@ -108,6 +109,11 @@ class Person:
     def keeps_records(self) -> bool:
         """The secretary's pages: people's data, movement, data-update reminders."""
         return self.user.is_superuser or bool(self.staff_roles & RECORD_KEEPERS)
+
+    @property
+    def records_movement(self) -> bool:
+        """Students' arrivals, transfers and departures by orders (journal/views/movement.py)."""
+        return self.user.is_superuser or bool(self.staff_roles & MOVEMENT_KEEPERS)
 
     @property
     def keeps_sign_in(self) -> bool:

@@ -55,6 +55,11 @@ FAMILY_DATA_READERS = (FAMILY_ACCESS_KEEPERS | FAMILY_DATA_EDITORS | SERVICE_TER
                        | {Role.DATA_OFFICER, Role.DIRECTOR})
 # Issue staff logins (regulation: staff get them from the administrator).
 STAFF_LOGIN_ISSUERS = frozenset({Role.ADMINISTRATOR})
+# Run the year rollover and confirm its draft journals; the director reads its records too.
+ROLLOVER_RUNNERS = SCHOOL_MANAGERS
+ROLLOVER_READERS = SCHOOL_MANAGERS | {Role.DIRECTOR}
+# Record students' movement by school orders.
+MOVEMENT_KEEPERS = frozenset({Role.SECRETARY, Role.DEPUTY})
 
 _VIEW = ("view",)
 _EDIT = ("view", "add", "change", "delete")

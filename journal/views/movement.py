@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from accounts.roles import Role
+from accounts.roles import MOVEMENT_KEEPERS
 from accounts.views.paging import page_of
 from journal.forms_movement import FORMS, MoveFilterForm, MoveForm
 from journal.models import School, StudentMove
@@ -19,8 +19,6 @@ from journal.queries.movement import year_moves
 from journal.queries.timetable import current_year_of
 from journal.services import movement as service
 
-# Who records students' movement by orders.
-MOVEMENT_KEEPERS = frozenset({Role.SECRETARY, Role.DEPUTY})
 Kind = StudentMove.Kind
 
 

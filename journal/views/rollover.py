@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import StaffRole, Student, User
 from accounts.pdf import pdf_response, render_pdf
-from accounts.roles import SCHOOL_MANAGERS, Role
+from accounts.roles import ROLLOVER_READERS, ROLLOVER_RUNNERS
 from journal.forms_rollover import (
     ChecksForm,
     ClassPlanFormSet,
@@ -63,11 +63,6 @@ from journal.queries.rollover import (
 )
 from journal.services.class_lists import confirmed_lists
 from journal.services.rollover import RolloverRefused, confirm, confirm_assignment
-
-# Who runs the rollover and confirms its draft journals: the administrator and the deputy
-# director (the same people as `SCHOOL_MANAGERS`); the director reads its records as well.
-ROLLOVER_RUNNERS = SCHOOL_MANAGERS
-ROLLOVER_READERS = SCHOOL_MANAGERS | {Role.DIRECTOR}
 
 SESSION_KEY = "rollover"
 STEPS = [(1, "Проверка"), (2, "Новый год"), (3, "Классы"), (4, "Обучающиеся"),
