@@ -9,6 +9,8 @@ from functools import cached_property
 from django.db.models import Exists, OuterRef
 
 from accounts.roles import (
+    ARCHIVE_KEEPERS,
+    BACKUP_KEEPERS,
     DATA_OFFICERS,
     DIARY_COORDINATORS,
     JOURNAL_CHECKERS,
@@ -114,6 +116,16 @@ class Person:
     def records_movement(self) -> bool:
         """Students' arrivals, transfers and departures by orders (journal/views/movement.py)."""
         return self.user.is_superuser or bool(self.staff_roles & MOVEMENT_KEEPERS)
+
+    @property
+    def keeps_backups(self) -> bool:
+        """The backups page (archive/backups)."""
+        return self.user.is_superuser or bool(self.staff_roles & BACKUP_KEEPERS)
+
+    @property
+    def keeps_archive(self) -> bool:
+        """The closed years' archive (archive/years)."""
+        return self.user.is_superuser or bool(self.staff_roles & ARCHIVE_KEEPERS)
 
     @property
     def keeps_sign_in(self) -> bool:

@@ -60,6 +60,15 @@ ROLLOVER_RUNNERS = SCHOOL_MANAGERS
 ROLLOVER_READERS = SCHOOL_MANAGERS | {Role.DIRECTOR}
 # Record students' movement by school orders.
 MOVEMENT_KEEPERS = frozenset({Role.SECRETARY, Role.DEPUTY})
+# The installation's backups: see them, start one, download one (archive/backups).
+BACKUP_KEEPERS = frozenset({Role.ADMINISTRATOR})
+# The closed years' archive: browse it, build a year's archive, verify its files.
+ARCHIVE_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR})
+# Approve the removal of archive files past their keeping date.
+ARCHIVE_REMOVAL_APPROVERS = frozenset({Role.DIRECTOR})
+# Print any journal of the year as a certified copy («Копия верна»).
+CERTIFIED_COPY_MAKERS = frozenset({Role.DIRECTOR, Role.DEPUTY, Role.ADMINISTRATOR,
+                                   Role.SECRETARY})
 
 _VIEW = ("view",)
 _EDIT = ("view", "add", "change", "delete")

@@ -221,6 +221,36 @@ CELERY_BEAT_SCHEDULE = {
     "portal-exports-catch-up": {"task": "exports.catch_up_portal_exports", "schedule": 300},
 }
 
+# Backups (archive/backups): made at night, each verified by a restore into a scratch database,
+# copied to BACKUP_COPY_DIR (a mounted second place) when set; kept: the newest
+# BACKUP_KEEP_DAILY, and the first of each of the last BACKUP_KEEP_MONTHLY months. The
+# administrators are told (home page, e-mail) when the newest verified one is older than
+# BACKUP_MAX_AGE_HOURS.
+BACKUP_HOUR = env_int("BACKUP_HOUR", 1)
+BACKUP_MINUTE = env_int("BACKUP_MINUTE", 30)
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 14)
+BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 12)
+BACKUP_MAX_AGE_HOURS = env_int("BACKUP_MAX_AGE_HOURS", 36)
+BACKUP_COPY_DIR = env_str("BACKUP_COPY_DIR", "")
+if not (0 <= BACKUP_HOUR <= 23 and 0 <= BACKUP_MINUTE <= 59):
+    raise ImproperlyConfigured("BACKUP_HOUR and BACKUP_MINUTE must be a time of day")
+if BACKUP_KEEP_DAILY < 1 or BACKUP_KEEP_MONTHLY < 0:
+    raise ImproperlyConfigured("BACKUP_KEEP_DAILY must be at least 1, BACKUP_KEEP_MONTHLY at least 0")
+# The year-end archive (archive/years): years journals and summary statements are kept.
+ARCHIVE_JOURNAL_YEARS = env_int("ARCHIVE_JOURNAL_YEARS", 5)
+ARCHIVE_STATEMENT_YEARS = env_int("ARCHIVE_STATEMENT_YEARS", 25)
+# A worker process is replaced after this many tasks, so that memory a PDF took is given back.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
+CELERY_BEAT_SCHEDULE.update({
+    "backup": {"task": "archive.make_backup",
+               "schedule": crontab(hour=BACKUP_HOUR, minute=BACKUP_MINUTE)},
+    "backup-age-alert": {"task": "archive.alert_stale_backups", "schedule": crontab(minute=15)},
+    # Year archives a killed worker left unfinished go on; files past their date are listed.
+    "year-archives-resume": {"task": "archive.resume_year_archives", "schedule": 300},
+    "archive-retention": {"task": "archive.list_expired_archive_files",
+                          "schedule": crontab(hour=4, minute=0)},
+})
+
 # Portal exports (exports/portal): the format (one class per format), and where the files go:
 # a drop directory (PORTAL_DROP_DIR) or the portal's HTTPS endpoint (PORTAL_URL with
 # PORTAL_TOKEN). Neither set: runs keep their files in EXPORT_ROOT only.

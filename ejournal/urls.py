@@ -24,6 +24,7 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("reports/", include("exports.urls")),
     path("exports/", include("exports.portal.urls")),
+    path("archive/", include("archive.urls")),
 ]
 
 handler400 = "ejournal.pages.bad_request"

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from archive.years import views
+
+urlpatterns = [
+    path("", views.years, name="years"),
+]
