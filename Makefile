@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_SIZE ?= normal
+# The test suite on every core (at most four), a module's tests on one worker, so that a school
+# built once per module is built once. `make test TEST_WORKERS=` runs it in one process.
+TEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadscope
 # The demo runs as production does (the site's own error pages), on plain HTTP: see DEMO in
 # ejournal/settings.py. Tasks run in-process, so there is no worker to stop.
 DEMO_ENV := DEMO=1 DEBUG=0 CELERY_TASK_ALWAYS_EAGER=1
@@ -47,7 +50,7 @@ test: setup chromium
 	else echo "Tests run on PostgreSQL: $$DATABASE_URL"; fi; \
 	$(BIN)/ruff check . && \
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run -v1 && \
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: setup wrk
 	$(BIN)/python bench/run.py

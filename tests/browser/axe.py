@@ -17,6 +17,9 @@ BLOCKING = {"serious", "critical"}
 def serious_violations(page, *, exclude: list[str] | None = None) -> list[str]:
     """Serious and critical WCAG 2.2 AA violations on the page as it is now, one line each:
     the rule, its help text and the first offending elements."""
+    # Stylesheets applied first: a page still loading its CSS under a busy machine shows
+    # unstyled links, which axe would measure as too small to tap.
+    page.wait_for_load_state("load")
     # Evaluated by the browser itself: a script element added to the page would be an inline
     # script, which the site's Content-Security-Policy refuses.
     page.evaluate(AXE_SCRIPT.read_text())
