@@ -22,12 +22,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles
 
 # WeasyPrint (PDF reports) needs Pango and HarfBuzz; DejaVu gives the PDFs Cyrillic glyphs;
-# tzdata gives zoneinfo Europe/Moscow and the other Russian time zones.
+# tzdata gives zoneinfo Europe/Moscow and the other Russian time zones; postgresql-client gives
+# the backups pg_dump and pg_restore 15, the version of the postgres:15 service.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
         fontconfig fonts-dejavu-core fonts-dejavu-extra \
-        tzdata \
+        tzdata postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 ejournal \

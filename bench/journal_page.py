@@ -9,14 +9,12 @@ count.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ejournal_bench"
+from bench.common import setup_django
+
 PAGE_REQUESTS = 30
 CELL_SAVES = 200
 
@@ -26,17 +24,8 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejournal.settings")
-    import django
-
-    django.setup()
-
-
 def run() -> int:
-    _setup_django()
+    setup_django()
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count, Q
@@ -111,5 +100,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(run())

@@ -32,8 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ejournal_bench"
+from bench.common import ROOT, setup_django
+
 ROUNDS = 5
 ALL, HALF, NONE = "all", "half", "none"
 
@@ -47,17 +47,6 @@ HALF_DELETES = [
     "DELETE FROM journal_lesson WHERE id IN (SELECT id FROM half_lessons)",
     "DELETE FROM journal_finalmark WHERE assignment_id IN (SELECT id FROM half_assignments)",
 ]
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejournal.settings")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _scope():
@@ -97,7 +86,7 @@ def _delete_half(scope) -> None:
 
 def child(size: str) -> None:
     """The child's part: export `size` of the school; print seconds, rows and bytes as JSON."""
-    _setup_django()
+    setup_django()
     from django.db import transaction
 
     from exports.portal.formats import get_format
@@ -121,7 +110,7 @@ def child(size: str) -> None:
 def _in_child(size: str) -> tuple[dict, float]:
     """The child's figures and its peak resident memory, MB."""
     process = subprocess.Popen(  # noqa: S603 (this very script)
-        [sys.executable, __file__, "--child", size], cwd=ROOT, stdout=subprocess.PIPE,
+        [sys.executable, "-m", "bench.portal_export", "--child", size], cwd=ROOT, stdout=subprocess.PIPE,
         env=os.environ.copy())
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -169,7 +158,7 @@ def _copy(statements: list[str]) -> float:
 
 
 def run() -> int:
-    _setup_django()
+    setup_django()
     from django.db import connection
 
     scope = _scope()

@@ -33,26 +33,14 @@ import sys
 import tempfile
 import time
 from html import escape
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ejournal_bench"
+from bench.common import ROOT, setup_django
+
 REPORTS = ("marks_statement", "attendance_statement")
 ROUNDS = 5
 PDF_ROWS = 600  # two chunks and a bit
 GROWTH = 4
 SCHOOL, GRADE = "school", "grade"
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejournal.settings")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _report(scope: str = SCHOOL):
@@ -82,7 +70,7 @@ def _spread(samples: list[float], places: int) -> str:
 def child(file_format: str, growth: int, scope: str) -> None:
     """The child's part: write the report for `scope` `growth` times over into one file;
     print seconds, rows and pages as JSON."""
-    _setup_django()
+    setup_django()
     from exports.render.pdf import write_pdf
     from exports.render.progress import Progress
     from exports.render.xlsx import write_xlsx
@@ -112,7 +100,7 @@ def child(file_format: str, growth: int, scope: str) -> None:
 def _in_child(file_format: str, growth: int = 1, scope: str = SCHOOL) -> tuple[dict, float]:
     """The child's figures and its peak resident memory, MB."""
     process = subprocess.Popen(  # noqa: S603 (this very script)
-        [sys.executable, __file__, "--child", file_format, str(growth), scope], cwd=ROOT,
+        [sys.executable, "-m", "bench.reports", "--child", file_format, str(growth), scope], cwd=ROOT,
         stdout=subprocess.PIPE, env=os.environ.copy())
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -177,7 +165,7 @@ def _compare(name: str, unit: str, ours: list[float], bare: list[float], places:
 
 
 def run() -> int:
-    _setup_django()
+    setup_django()
     from exports.render.pdf import write_pdf
     from exports.render.progress import Progress
     from exports.render.xlsx import write_xlsx
@@ -248,5 +236,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:
-        sys.path.insert(0, str(ROOT))
         sys.exit(run())

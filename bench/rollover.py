@@ -26,28 +26,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ejournal_bench"
+from bench.common import ROOT, current_year, setup_django
+
 ALL, HALF, NONE = "all", "half", "none"
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejournal.settings")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def _current_year():
-    from journal.models import AcademicYear
-
-    return AcademicYear.objects.filter(is_current=True).select_related("school").first()
 
 
 def _give_missing_final_marks(year) -> int:
@@ -96,7 +78,7 @@ def _take_out_half(year) -> None:
 def child(size: str) -> None:
     """The child's part: plan and confirm the rollover of `size` of the school, rolled back;
     print the figures as JSON."""
-    _setup_django()
+    setup_django()
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -110,7 +92,7 @@ def child(size: str) -> None:
     if size == NONE:
         print(json.dumps({}))
         return
-    year = _current_year()
+    year = current_year()
     with transaction.atomic():
         if size == HALF:
             _take_out_half(year)
@@ -149,7 +131,7 @@ def child(size: str) -> None:
 def _in_child(size: str) -> tuple[dict, float]:
     """The child's figures and its peak resident memory, MB."""
     process = subprocess.Popen(  # noqa: S603 (this very script)
-        [sys.executable, __file__, "--child", size], cwd=ROOT, stdout=subprocess.PIPE,
+        [sys.executable, "-m", "bench.rollover", "--child", size], cwd=ROOT, stdout=subprocess.PIPE,
         env=os.environ.copy())
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -160,10 +142,10 @@ def _in_child(size: str) -> tuple[dict, float]:
 
 
 def run() -> int:
-    _setup_django()
+    setup_django()
     from django.db import connection
 
-    year = _current_year()
+    year = current_year()
     if year is None or connection.vendor != "postgresql":
         print("rollover: the benchmark database has no demo school; run seed_demo first",
               file=sys.stderr)

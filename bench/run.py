@@ -2,6 +2,7 @@
 
     python bench/run.py               # all of them
     python bench/run.py seed_demo     # only the named ones
+    python -m bench.rollover          # one, from the project's folder
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ["seed_demo", "journal_page", "diary_load", "sign_in", "notifications", "reports",
-              "portal_export", "rollover"]
+              "portal_export", "rollover", "year_archive"]
 
 
 def main(names: list[str]) -> int:

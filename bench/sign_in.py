@@ -19,15 +19,13 @@ Progress goes to stderr; stdout gets only `name: value unit` lines.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ejournal_bench"
+from bench.common import setup_django
+
 PASSWORD = "Бенчмарк-вход-2026"  # noqa: S105 (the benchmark's own throwaway users)
 PREFIX = "bench-signin-"
 SERIAL = 40
@@ -61,17 +59,6 @@ def _ensure_database(url: str) -> None:
                 sql.Identifier(parts.path.lstrip("/"))))
     finally:
         connection.close()
-
-
-def _setup_django() -> None:
-    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        _ensure_database(os.environ["DATABASE_URL"])
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejournal.settings")
-    import django
-
-    django.setup()
 
 
 def _sign_in(login: str, address: str) -> float:
@@ -113,7 +100,7 @@ def _make_users(count: int, prefix: str):
 
 
 def run() -> int:
-    _setup_django()
+    setup_django()
     from django.conf import settings
     from django.contrib.auth.hashers import check_password, get_hasher
     from django.core.management import call_command
@@ -187,5 +174,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(run())
