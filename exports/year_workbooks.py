@@ -48,7 +48,7 @@ from journal.models import (
     TeachingAssignment,
 )
 from journal.queries.students import journal_enrolments
-from journal.rules import cell_text
+from journal.rules import cell_text, homework_text
 
 YEAR_JOURNALS = "year_journals"  # the runs' `exporter`
 CLASS_SHEET = "Класс"
@@ -310,15 +310,8 @@ def _lessons(write: _Writer, journal: TeachingAssignment) -> None:
                .select_related("homework", "substitute").iterator(chunk_size=CHUNK))
     for lesson in lessons:
         write.append([write.formatted(lesson.date, DATE_FORMAT), lesson.number,
-                      write.text(lesson.topic), write.text(_homework(lesson)),
+                      write.text(lesson.topic), write.text(homework_text(lesson)),
                       "да" if lesson.is_held else "нет", write.text(_taught_by(lesson, teacher))])
-
-
-def _homework(lesson: Lesson) -> str:
-    homework = getattr(lesson, "homework", None)  # a reverse one-to-one: missing raises
-    if homework is None:
-        return ""
-    return "не задано" if homework.is_none else homework.text
 
 
 def _taught_by(lesson: Lesson, teacher: str) -> str:

@@ -190,6 +190,14 @@ def cell_text(marks: list[str] | tuple[str, ...], absence: str | None = None,
 # Deadlines: each record is due a number of days (a school setting) after its date. Late entries
 # are accepted and flagged with how many days late they are.
 
+def homework_text(lesson) -> str:
+    """A lesson's homework as documents print it: its text, «не задано», or nothing."""
+    homework = getattr(lesson, "homework", None)  # a reverse one-to-one: missing raises
+    if homework is None:
+        return ""
+    return "не задано" if homework.is_none else homework.text
+
+
 def homework_deadline(school, day: dt.date, due: dt.date | None,
                       classes_end: dt.time | None) -> dt.datetime:
     """Homework: on the day of the lesson (or the school's grace days); set the day before it

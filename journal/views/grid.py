@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Student
+from archive.copies.access import may_certify_on_page
 from journal.models import AssessmentType, ChangeRecord, FinalMark, Lesson, TeachingAssignment
 from journal.permissions import (
     access_assignment,
@@ -75,6 +76,7 @@ def journal_page(request, assignment_id: int):
     grid = build_grid(assignment, period, periods, today)
     return render(request, "journal/grid.html", {
         "assignment": assignment, "rights": rights, "grid": grid, "today": today,
+        "may_certify": may_certify_on_page(request, assignment.year.school_id),
     })
 
 
