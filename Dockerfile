@@ -3,11 +3,15 @@
 # Build: docker compose build    (or: docker build -t ejournal .)
 # No secret is baked in: SECRET_KEY, passwords and hosts come from the environment at run time (.env).
 
-# --- Front-end libraries (Bootstrap, Bootstrap Icons, htmx) from the npm registry, as locked ---
+# --- Front-end libraries (Bootstrap, Bootstrap Icons, htmx) from the npm registry, as locked,
+# built into static/build/ as `make setup` builds them: Bootstrap trimmed to the classes the
+# templates, scripts and code name, the icons they show, the scripts in one file ---
 FROM node:22-bookworm-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+COPY . .
+RUN node assets/build.mjs
 
 # --- The application ---
 FROM python:3.11-slim-bookworm
@@ -42,10 +46,10 @@ COPY pyproject.toml constraints.txt ./
 RUN pip install -c constraints.txt . \
     && rm -rf build ./*.egg-info
 
-# Django serves the front-end libraries from node_modules (STATICFILES_DIRS).
-COPY --from=assets /assets/node_modules ./node_modules
 # The code belongs to root and is read-only for the user the services run as.
 COPY . .
+# What the pages load of the front-end libraries (static/, like the site's own files).
+COPY --from=assets /assets/static/build ./static/build
 
 # Static files collected and compressed at build time (WhiteNoise serves them from STATIC_ROOT).
 # The key below only lets the settings load for this one command; it is not in the image's

@@ -1,11 +1,14 @@
 """Who the signed-in user is: their roles, classes, journals and children. Computed once per
-request (one query) and shared by the navigation, the home page and the access checks."""
+request (one query) and shared by the home page and the access checks; the navigation reads the
+same flags from the cache (`navigation_of`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
 from accounts.roles import (
@@ -138,6 +141,11 @@ class Person:
         return (self.user.is_superuser or self.is_staff_member or self.teaches
                 or self.leads_classes)
 
+    def flags(self) -> dict:
+        """What `person_of` read from the database, as the cache keeps it."""
+        return {"staff_roles": sorted(self.staff_roles), **{name: getattr(self, name)
+                                                           for name in _FLAGS}}
+
     def role_names(self) -> list[str]:
         names = [Role(r).label for r in Role if r in self.staff_roles]
         if self.leads_classes:
@@ -147,6 +155,9 @@ class Person:
         if self.is_student:
             names.append("Обучающийся")
         return names
+
+
+_FLAGS = ("is_parent", "is_student", "has_journals", "leads_classes", "reads_chosen_journals")
 
 
 def person_of(request) -> Person:
@@ -185,3 +196,33 @@ def person_of(request) -> Person:
             has_journals=flags["_journals"], leads_classes=flags["_leads"],
             reads_chosen_journals=flags["_reads"])
     return request._person
+
+
+def _flags_key(user_id: int) -> str:
+    return f"accounts:navigation:v1:{user_id}"
+
+
+def navigation_of(request) -> Person:
+    """Who the user is, for the menu only: `person_of`'s flags kept in the cache for
+    ROLE_FLAGS_SECONDS, so that a page that decides nothing by role (a diary page) costs no query
+    for them. A role given or taken shows in the menu within that time, and at once after the
+    user's next sign-in (`forget_roles`). Every decision about access calls `person_of`, which
+    reads the database: a link left in the menu for a moment leads to a refusal, never to data.
+    Within one request the two agree: once a view has read `person_of`, the menu uses it."""
+    person = getattr(request, "_person", None) or getattr(request, "_navigation", None)
+    if person is not None:
+        return person
+    flags = cache.get(_flags_key(request.user.pk)) if settings.ROLE_FLAGS_SECONDS else None
+    if flags is None:
+        person = person_of(request)
+        if settings.ROLE_FLAGS_SECONDS:
+            cache.set(_flags_key(request.user.pk), person.flags(), settings.ROLE_FLAGS_SECONDS)
+        return person
+    request._navigation = Person(user=request.user, staff_roles=set(flags["staff_roles"]),
+                                 **{name: flags[name] for name in _FLAGS})
+    return request._navigation
+
+
+def forget_roles(user_ids) -> None:
+    """The menu of these users is read from the database again on their next page."""
+    cache.delete_many([_flags_key(pk) for pk in user_ids])

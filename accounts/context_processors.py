@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from accounts.access import person_of
+from accounts.access import navigation_of
 
 
 def roles(request) -> dict:
-    """`person`: who the signed-in user is and what the navigation may show them."""
+    """`person`: who the signed-in user is and what the navigation may show them (from the
+    cache: `navigation_of`)."""
     if not request.user.is_authenticated:
         return {"person": None}
-    return {"person": person_of(request)}
+    return {"person": navigation_of(request)}
 
 
 def state_sign_in(request) -> dict:

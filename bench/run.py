@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ["seed_demo", "journal_page", "diary_load", "sign_in", "notifications", "reports",
-              "portal_export", "rollover", "year_archive"]
+              "portal_export", "rollover", "year_archive", "lighthouse"]
 
 
 def main(names: list[str]) -> int:

@@ -1,19 +1,26 @@
 """The diary's pages: read-only, every one for one student whose id is in the URL and who is
-opened through `diary.access`."""
+opened through `diary.access`.
+
+A page is its body, the same for every reader on the day and kept in the cache
+(`diary.fragments`), in the layout rendered for each request: who reads, the family switcher,
+the notices and notifications, and the «new since your last visit» marks."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.access import person_of
+from accounts.access import navigation_of, person_of
 from accounts.models import PersonalDataEvent, Student
 from accounts.services import personal_data
-from diary import queries
+from diary import fragments, queries
 from diary.access import access_student, family_of, students_visible_to
 from diary.activity import last_visit_before, record_view
 from diary.chart import averages_charts
@@ -59,19 +66,38 @@ class Opened:
 
 
 def _open(request, student_id: int) -> Opened:
-    """The family's own students come in one query; anybody else goes through the staff
-    check (one more). Outsiders get 404."""
-    family = list(family_of(request.user).select_related("user", "school")
-                  .order_by("user__last_name", "user__first_name", "pk"))
-    student = next((s for s in family if s.pk == student_id), None)
-    as_staff = student is None
-    if student is None:
-        student = access_student(request.user, student_id)
-    return Opened(student=student, family=family, as_staff=as_staff,
+    """The family's own students and their classes come in one query; anybody else (and a
+    child of the family never yet in a class) goes through the access check. Outsiders get
+    404. The menu's flags (`navigation_of`, from the cache) say whether the user is a student
+    or a parent, so which half of the family to read: a flag behind a change of roles costs
+    the access check's queries, never a wrong answer."""
+    flags = navigation_of(request)
+    family = queries.family_enrolments(request.user, themself=flags.is_student,
+                                       children=flags.is_parent)
+    students = [student for student, _ in family]
+    for student, enrolments in family:
+        if student.pk == student_id:
+            return Opened(student=student, family=students, as_staff=False,
+                          enrolments=enrolments)
+    student = access_student(request.user, student_id)
+    as_staff = not family_of(request.user).filter(pk=student.pk).exists()
+    if not as_staff:
+        students = sorted([*students, student], key=lambda s: (
+            s.user.last_name, s.user.first_name, s.pk))
+    return Opened(student=student, family=students, as_staff=as_staff,
                   enrolments=queries.enrolments_of(student))
 
 
-def _render(request, template: str, opened: Opened, page: str, **context):
+def _body(opened: Opened, name: str, choices: tuple, today: dt.date,
+          build: Callable[[], dict]) -> str:
+    """The page's body (`diary/_<name>.html`) for the student, the `choices` of the page
+    (week, period, year) and today: from the cache, else rendered from `build()`."""
+    return fragments.body(name, opened.student, opened.enrolments.rows, choices, today,
+                          lambda: render_to_string(f"diary/_{name}.html", {
+                              "student": opened.student, "today": today, **build()}))
+
+
+def _render(request, template: str, opened: Opened, page: str, body: str, **context):
     seen_until = None
     if not opened.as_staff:
         # Only the family's own views count as visits; staff looking in go to the
@@ -85,7 +111,7 @@ def _render(request, template: str, opened: Opened, page: str, **context):
     return render(request, template, {
         "student": opened.student, "family": opened.family if not opened.as_staff else [],
         "as_staff": opened.as_staff, "enrolment": opened.current, "page": page,
-        "pages": PAGES, "today": timezone.localdate(), "seen_until": seen_until, **context})
+        "pages": PAGES, "body": fragments.with_new(body, seen_until), **context})
 
 
 def _gets_marks(enrolment: Enrolment | None) -> bool:
@@ -121,37 +147,52 @@ def week(request, student_id: int):
     opened = _open(request, student_id)
     today = timezone.localdate()
     monday, error = parse_week(request.GET.get("week"), today)
-    the_week = queries.student_week(opened.student, opened.enrolments, monday, today)
+
+    def build() -> dict:
+        the_week = queries.student_week(opened.student, opened.enrolments, monday, today)
+        return {"week": the_week, "marks_allowed": _gets_marks(the_week.enrolment)}
+
+    body = _body(opened, "week", (monday,), today, build)
     # The family's current notices; those for the parents only are not the student's own.
     notices = list(shown_in_diary(opened.student, parents=opened.student.user_id
                                   != request.user.pk).select_related("school_class")[:NOTICES])
-    return _render(request, "diary/week.html", opened, "diary:week", week=the_week,
-                   week_error=error, marks_allowed=_gets_marks(the_week.enrolment),
-                   notices=notices)
+    return _render(request, "diary/week.html", opened, "diary:week", body, week_error=error,
+                   monday=monday, notices=notices)
 
 
-def _period_context(request, opened: Opened):
+def _period_context(request, opened: Opened, today: dt.date):
     """The year, its periods for the student's grade and the chosen period."""
     enrolment = opened.current
     if enrolment is None:
         return None, [], None
     year = enrolment.school_class.year
     periods = queries.periods_of(year, enrolment.school_class.grade)
-    period = queries.choose_period(periods, request.GET.get("period"), timezone.localdate())
+    period = queries.choose_period(periods, request.GET.get("period"), today)
     return year, periods, period
+
+
+def _period_asked(request, *choices: str) -> str:
+    """The `period` asked for, as the cache key has it: an id, one of `choices`, else ""."""
+    wanted = request.GET.get("period") or ""
+    return wanted if wanted.isdigit() or wanted in choices else ""
 
 
 @login_required
 def marks(request, student_id: int):
     opened = _open(request, student_id)
-    year, periods, period = _period_context(request, opened)
-    subjects = []
-    if year is not None and period is not None:
-        assignments = queries.assignments_of(opened.student, year, opened.class_ids)
-        subjects = queries.build_marks(opened.student, year, assignments, period)
-    return _render(request, "diary/marks.html", opened, "diary:marks", periods=periods,
-                   period=period, subjects=subjects,
-                   marks_allowed=_gets_marks(opened.current))
+    today = timezone.localdate()
+
+    def build() -> dict:
+        year, periods, period = _period_context(request, opened, today)
+        subjects = []
+        if year is not None and period is not None:
+            assignments = queries.assignments_of(opened.student, year, opened.class_ids)
+            subjects = queries.build_marks(opened.student, year, assignments, period)
+        return {"periods": periods, "period": period, "subjects": subjects,
+                "marks_allowed": _gets_marks(opened.current)}
+
+    body = _body(opened, "marks", (_period_asked(request),), today, build)
+    return _render(request, "diary/marks.html", opened, "diary:marks", body)
 
 
 def _chosen_year(request, years: list[AcademicYear]) -> AcademicYear | None:
@@ -174,47 +215,65 @@ def finals(request, student_id: int):
     today = timezone.localdate()
     years = opened.enrolments.years(today)
     year = _chosen_year(request, years)
-    enrolment = opened.enrolments.in_year(year, today) if year else None
-    periods, rows = [], []
-    if enrolment is not None:
-        periods = queries.periods_of(year, enrolment.school_class.grade)
-        class_ids = [c.pk for c in opened.enrolments.classes_of(year)]
-        assignments = queries.assignments_of(opened.student, year, class_ids)
-        rows = queries.build_finals(opened.student, assignments, periods)
-    return _render(request, "diary/finals.html", opened, "diary:finals", periods=periods,
-                   rows=rows, year=year, years=years, year_enrolment=enrolment,
-                   marks_allowed=_gets_marks(enrolment))
+
+    def build() -> dict:
+        enrolment = opened.enrolments.in_year(year, today) if year else None
+        periods, rows = [], []
+        if enrolment is not None:
+            periods = queries.periods_of(year, enrolment.school_class.grade)
+            class_ids = [c.pk for c in opened.enrolments.classes_of(year)]
+            assignments = queries.assignments_of(opened.student, year, class_ids)
+            rows = queries.build_finals(opened.student, assignments, periods)
+        return {"periods": periods, "rows": rows, "year": year, "years": years,
+                "year_enrolment": enrolment, "marks_allowed": _gets_marks(enrolment)}
+
+    body = _body(opened, "finals", (year.pk if year else None,), today, build)
+    return _render(request, "diary/finals.html", opened, "diary:finals", body)
 
 
 @login_required
 def attendance(request, student_id: int):
     opened = _open(request, student_id)
-    year, periods, period = _period_context(request, opened)
-    if request.GET.get("period") == "year":
-        period = None
-    report = queries.build_attendance(opened.student, year, periods, period) if year else None
-    return _render(request, "diary/attendance.html", opened, "diary:attendance",
-                   periods=periods, period=period, report=report, year=year)
+    today = timezone.localdate()
+
+    def build() -> dict:
+        year, periods, period = _period_context(request, opened, today)
+        if request.GET.get("period") == "year":
+            period = None
+        report = queries.build_attendance(opened.student, year, periods, period) if year else None
+        return {"periods": periods, "period": period, "report": report, "year": year}
+
+    body = _body(opened, "attendance", (_period_asked(request, "year"),), today, build)
+    return _render(request, "diary/attendance.html", opened, "diary:attendance", body)
 
 
 @login_required
 def homework(request, student_id: int):
     opened = _open(request, student_id)
-    items = queries.homework_due(opened.student, opened.class_ids, timezone.localdate())
-    days: dict = {}
-    for item in items:
-        days.setdefault(item.due, []).append(item)
-    return _render(request, "diary/homework.html", opened, "diary:homework", days=days)
+    today = timezone.localdate()
+
+    def build() -> dict:
+        days: dict = {}
+        for item in queries.homework_due(opened.student, opened.class_ids, today):
+            days.setdefault(item.due, []).append(item)
+        return {"days": days}
+
+    body = _body(opened, "homework", (), today, build)
+    return _render(request, "diary/homework.html", opened, "diary:homework", body)
 
 
 @login_required
 def chart(request, student_id: int):
     opened = _open(request, student_id)
-    year, periods, _ = _period_context(request, opened)
-    charts = []
-    if year is not None:
-        until = max((p.ends_on for p in periods), default=None)
-        charts = averages_charts(*queries.monthly_averages(opened.student, year, until))
-    return _render(request, "diary/chart.html", opened, "diary:chart", charts=charts,
-                   year=year)
+    today = timezone.localdate()
 
+    def build() -> dict:
+        year, periods, _ = _period_context(request, opened, today)
+        charts = []
+        if year is not None:
+            until = max((p.ends_on for p in periods), default=None)
+            charts = averages_charts(*queries.monthly_averages(opened.student, year, until))
+        return {"charts": charts, "year": year}
+
+    body = _body(opened, "chart", (), today, build)
+    return _render(request, "diary/chart.html", opened, "diary:chart", body)

@@ -18,8 +18,7 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 # `make demo`: the site as production shows it (its own Russian error pages, never Django's
-# debug pages), but on plain HTTP on this machine, with a throwaway key and the static files
-# served from the source tree. Never set in production.
+# debug pages), but on plain HTTP on this machine, with a throwaway key. Never set in production.
 DEMO = env_bool("DEMO", False)
 # A developer's or the demo's machine, not behind production's TLS proxy.
 LOCAL = DEBUG or DEMO
@@ -148,25 +147,22 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-# Front-end libraries come from the npm registry at install time and are served from here.
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
-    ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
-    ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
-]
+# The site's own files, and in static/build/ what assets/build.mjs makes of the front-end
+# libraries the npm registry gave at install time (Bootstrap trimmed to what the pages use).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production and the demo serve the collected files (`make demo` collects them first): names
+# with a hash of the content, compressed ahead (Brotli and gzip), cached by browsers for good.
+# A developer's machine (DEBUG) serves the source folders as they are, unhashed.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if LOCAL
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# On a developer's or the demo's machine static files come from the source folders (no
-# collectstatic), also when DEBUG is off as in the demo; the empty root spares a warning.
-WHITENOISE_USE_FINDERS = LOCAL
-if LOCAL:
+WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -199,6 +195,12 @@ if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour, 0 to 23")
 CELERY_BEAT_SCHEDULE = {
     "prune-family-activity": {"task": "diary.prune_activity", "schedule": 24 * 3600},
+    # Diary views wait in Redis (diary/activity.py) and are written to the table each minute:
+    # reports and the journal check's figures are at most that much behind (the class teacher's
+    # list and the «новое» marks read Redis too). A run the worker could not start within the
+    # minute is dropped; the next one writes everything.
+    "flush-diary-views": {"task": "diary.flush_activity", "schedule": 60,
+                          "options": {"expire_seconds": 50}},
     "prune-save-receipts": {"task": "journal.prune_receipts", "schedule": 24 * 3600},
     # Last month's journal check, kept as it was found, early on the 1st.
     "keep-monthly-journal-checks": {"task": "journal.keep_monthly_checks",
@@ -306,6 +308,18 @@ if NOTIFICATION_RETRY_SECONDS < 0:
     raise ImproperlyConfigured("NOTIFICATION_RETRY_SECONDS must not be negative")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+# Sessions are read from Redis when there is one, and written to both Redis and the table, so a
+# page costs no session query and a restart of Redis signs nobody out. Without Redis (the demo)
+# the table alone: a cache in each process's memory would keep a session that another process
+# ended (signed out, cycled at the second factor) alive in its copy.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
+                  else "django.contrib.sessions.backends.db")
+# The menu's role flags (accounts.access.navigation_of) are kept this many seconds in the cache:
+# a role given or taken shows in the menu within this time (at once after a sign-in); access to
+# any page and data is decided on the database every time. 0: read them on every page.
+ROLE_FLAGS_SECONDS = env_int("ROLE_FLAGS_SECONDS", 60)
+if ROLE_FLAGS_SECONDS < 0:
+    raise ImproperlyConfigured("ROLE_FLAGS_SECONDS must not be negative")
 # Sign-in security (accounts/signin/, README «Безопасность входа»). Staff sessions end after
 # this many seconds without a request; families keep SESSION_COOKIE_AGE. «Чужой компьютер» at
 # sign-in also ends the session when the browser closes.

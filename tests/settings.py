@@ -22,6 +22,10 @@ if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 _cache = globals().get("CACHES", {"default": {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})["default"]
 CACHES = {"default": {**_cache, "KEY_PREFIX": f"test{os.getpid()}"}}
+# Sessions in the table whether or not the run has Redis, so that the query counts the tests pin
+# are the same in both (they count the session's query, which production's `cached_db` saves);
+# tests/accounts/test_session_cache.py runs production's store on Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Tasks run in-process in every test, also in module-wide fixtures (a test of the real broker and
 # worker says so itself).

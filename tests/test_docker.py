@@ -224,7 +224,8 @@ def test_dockerfile():
         assert library in dockerfile
     users = [line.split()[1] for line in instructions if line.startswith("USER ")]
     assert users and users[-1] not in {"root", "0"}
-    assert "/node_modules ./node_modules" in final_stage
+    assert "node assets/build.mjs" in dockerfile
+    assert "/assets/static/build ./static/build" in final_stage
     # No secret in the image's environment: SECRET_KEY only ever appears on the build-time RUN line.
     joined = dockerfile.replace("\\\n", " ")
     baked = [line for line in joined.splitlines() if line.startswith(("ENV ", "ARG "))]
@@ -235,5 +236,5 @@ def test_dockerfile():
 def test_dockerignore_keeps_secrets_and_local_state_out():
     ignored = {line.strip() for line in (BASE_DIR / ".dockerignore").read_text().splitlines()}
 
-    assert {".env", ".git", ".venv", "node_modules", "var", "staticfiles"} <= ignored
+    assert {".env", ".git", ".venv", "node_modules", "var", "static/build", "staticfiles"} <= ignored
     assert "!.env.example" in ignored

@@ -1,31 +1,20 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+
+from diary.fragments import marker
 
 register = template.Library()
 
 
-@register.filter
-def new_since(record, seen_until: dt.datetime | None) -> bool:
-    """Whether a mark, homework or final mark appeared or changed after the family's last
-    visit (nothing is new on the very first visit: everything would be)."""
-    changed = getattr(record, "updated_at", None)
-    return bool(record and seen_until and changed and changed > seen_until)
-
-
 @register.simple_tag
-def new_mark_dot(mark, seen_until: dt.datetime | None) -> SafeString | str:
-    """The dot that marks a new mark, drawn on the mark itself (inside its element), so that
-    it cannot be read as belonging to the next one."""
-    if not new_since(mark, seen_until):
-        return ""
-    return format_html('<span class="new-dot" data-testid="new" title="{}">'
-                       '<span class="visually-hidden">{}</span></span>',
-                       "новая отметка", ", новая отметка")
+def new_marker(record, kind: str = "dot") -> SafeString:
+    """Where a mark, homework or final mark is marked new if it appeared or changed after the
+    reader's last visit: a marker in the cached page that `diary.fragments.with_new` makes the
+    mark (`kind` "dot", drawn on the mark itself, so that it cannot be read as belonging to the
+    next one) or the «новое» badge ("badge") for each reader, or removes."""
+    return mark_safe(marker(getattr(record, "updated_at", None), kind))  # noqa: S308 - digits
 
 
 @register.filter

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
+from journal import versions
 from journal.imports.base import (
     Column,
     ImportResult,
@@ -166,6 +167,7 @@ def _save(plan: _Plan) -> ImportResult:
             unchanged += 1
     CurriculumItem.objects.bulk_create(new)
     CurriculumItem.objects.bulk_update(changed, ["hours_per_week"])
+    versions.bump_school(plan.school.pk)   # the diary's forecasts count with the hours
     result.count("Добавлено строк учебного плана", len(new))
     result.count("Изменены часы", len(changed))
     if unchanged:

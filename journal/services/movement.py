@@ -27,6 +27,7 @@ import datetime as dt
 from django.db import transaction
 
 from accounts.models import Student
+from journal import versions
 from journal.models import Enrolment, SchoolClass, StudentMove, Subgroup, Subject
 from journal.rules import JournalError
 
@@ -136,9 +137,12 @@ def _no_other_enrolment(student: Student, school_class: SchoolClass, on: dt.date
 
 def _record(by, student: Student, kind: str, on: dt.date, number: str, order_date: dt.date,
             reason: str = "", **where) -> StudentMove:
-    return StudentMove.objects.create(
+    move = StudentMove.objects.create(
         school_id=student.school_id, student=student, kind=kind, on=on, order_number=number,
         order_date=order_date, reason=reason, by=by, **where)
+    # No journal row is written: the diary's cached pages learn of the move from here.
+    versions.bump_classes([move.from_class_id, move.to_class_id])
+    return move
 
 
 @transaction.atomic

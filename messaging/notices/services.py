@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import versions
 from journal.rules import JournalError
 from journal.services.homework import MAX_FILES, check_uploads, display_name
 from messaging.models import Announcement, AnnouncementFile, SchoolEvent
@@ -191,9 +192,12 @@ def save_event(user, data: EventData, *, event_id: int | None = None) -> SchoolE
         event.description, event.place = data.description.strip(), data.place.strip()
         event.starts_at, event.ends_at = data.starts_at, data.ends_at
         event.save()
+        versions.bump_school(event.school_id)   # the diary's week shows it
     return event
 
 
 def delete_event(user, event_id: int) -> None:
     with transaction.atomic():
-        own_event(user, event_id).delete()
+        event = own_event(user, event_id)
+        event.delete()
+        versions.bump_school(event.school_id)   # the diary's week showed it

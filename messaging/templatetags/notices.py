@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from accounts.access import person_of
+from accounts.access import navigation_of
 from messaging.models import Announcement
 from messaging.notices import audience, queries
 
@@ -50,6 +50,7 @@ def notice_state(notice: Announcement, now) -> str:
 @register.inclusion_tag("messaging/notices/_nav.html", takes_context=True)
 def notices_nav(context) -> dict:
     """The navigation's links: the news and notices for everyone signed in, the poster's page
-    for those who may post (no query: `accounts.access.person_of`, already read for the page)."""
+    for those who may post (no query: `accounts.access.navigation_of`, already read for the
+    page)."""
     request = context.get("request")
-    return {"may_post": request is not None and audience.posts_anything(person_of(request))}
+    return {"may_post": request is not None and audience.posts_anything(navigation_of(request))}

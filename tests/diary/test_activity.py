@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from diary.activity import last_visits, prune_activity, record_view
+from diary.activity import flush_activity, last_visits, prune_activity, record_view
 from diary.models import ActivityRecord
 from tests.conftest import PASSWORD
 
@@ -32,6 +32,7 @@ def test_records_older_than_the_retention_period_are_pruned(parent, children, se
     settings.ACTIVITY_RETENTION_DAYS = 365
     now = timezone.now()
     record_view(parent, "week", children[0])
+    flush_activity()  # with Redis the view waits there until the flush
     old = ActivityRecord.objects.create(user=parent, kind="view", page="marks",
                                         at=now - dt.timedelta(days=400))
     assert prune_activity(now) == 1
@@ -69,11 +70,13 @@ def test_diary_views_are_recorded_for_the_family_only(client, parent, children, 
     client.force_login(parent)
     client.get(reverse("diary:week", args=[children[0].pk]))
     client.get(reverse("diary:marks", args=[children[0].pk]))
+    flush_activity()  # with Redis the views wait there until the flush
     views = ActivityRecord.objects.filter(kind="view").order_by("pk")
     assert [(r.user, r.page, r.student) for r in views] == [
         (parent, "week", children[0]), (parent, "marks", children[0])]
     client.force_login(class_teacher)
     client.get(reverse("diary:week", args=[children[0].pk]))
+    flush_activity()
     assert ActivityRecord.objects.filter(kind="view").count() == 2
 
 

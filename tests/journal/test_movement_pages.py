@@ -249,9 +249,10 @@ def test_a_class_of_another_school_in_the_filter_is_404(signed_in, small_school)
     assert signed_in.get(LIST, {"school_class": other.school_class.pk}).status_code == 404
 
 
-# The session and the user, the school of the role, the year, who the user is (the menu), the
-# filter's classes, the list's count and its rows: the same for 3 moves or 300.
-LIST_QUERIES = 8
+# The session and the user, the school of the role, the year, the filter's classes, the list's
+# count and its rows: the same for 3 moves or 300. (Who the user is, for the menu, comes from the
+# cache: accounts.access.navigation_of.)
+LIST_QUERIES = 7
 
 
 def test_the_list_runs_a_fixed_number_of_queries(signed_in, small_school, moves, secretary,

@@ -33,9 +33,9 @@ from exports.portal import runs
 from exports.portal.runs import catch_up, lock_is_free, start_export
 from journal.models import Lesson, Mark
 from tests.conftest import build_small_school, make_staff, make_student
+from tests.redis_cache import real_redis_url
 
 BASE_DIR = Path(__file__).resolve().parents[3]
-LOCAL_REDIS = "redis://127.0.0.1:6379/0"
 NOW = dt.datetime(2026, 10, 14, 14, 0, tzinfo=dt.UTC)
 WAIT = 60  # seconds: the longest any wait below may take
 Kind, Status = PortalExport.Kind, PortalExport.Status
@@ -174,14 +174,7 @@ def reconnect_broker() -> None:
 
 @pytest.fixture
 def real_redis() -> str:
-    url = os.environ.get("REDIS_URL") or LOCAL_REDIS
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must have Redis at {url}")
-        pytest.skip(f"no Redis at {url}")
-    return url
+    return real_redis_url()
 
 
 @pytest.fixture
