@@ -251,12 +251,14 @@ def test_setup_log_entries_bump_the_setup_version(administrator, year, saved):
 
 def test_a_teachers_save_does_not_fail_when_redis_refuses_the_new_version(
         vasya, teacher, maths, saved, monkeypatch):
-    from django.core.cache import cache
+    from django.core.cache import caches
     from redis.exceptions import ConnectionError as RedisDown
 
     def refuse(*args, **kwargs):
         raise RedisDown("Redis is down")
 
-    monkeypatch.setattr(cache, "set_many", refuse)
+    # The cache object itself, not the proxy: the test's Redis cache is replaced by the run's
+    # own when its settings are restored, before this patch is undone.
+    monkeypatch.setattr(caches["default"], "set_many", refuse)
     saved(set_cell, teacher, maths, vasya, "5")
     assert maths.marks.get(student=vasya).value == "5"
