@@ -29,16 +29,6 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 Status, Check = Backup.Status, Backup.Check
 
 
-@pytest.fixture
-def places(settings, tmp_path) -> dict[str, Path]:
-    paths = {name: tmp_path / name for name in ("backups", "media", "copy")}
-    for path in paths.values():
-        path.mkdir()
-    settings.BACKUP_ROOT, settings.MEDIA_ROOT = paths["backups"], paths["media"]
-    settings.BACKUP_COPY_DIR = str(paths["copy"])
-    return paths
-
-
 def at(day: dt.date, hour: int = 1, minute: int = 30) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=MOSCOW)
 

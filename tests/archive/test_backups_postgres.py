@@ -31,16 +31,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def places(settings, tmp_path) -> dict[str, Path]:
-    paths = {name: tmp_path / name for name in ("backups", "media", "copy")}
-    for path in paths.values():
-        path.mkdir()
-    settings.BACKUP_ROOT, settings.MEDIA_ROOT = paths["backups"], paths["media"]
-    settings.BACKUP_COPY_DIR = str(paths["copy"])
-    return paths
-
-
 def put_media(media: Path) -> None:
     (media / "homework" / "2026").mkdir(parents=True)
     (media / "homework" / "2026" / "задание.pdf").write_bytes(b"%PDF-1.4 homework")
