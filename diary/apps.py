@@ -12,6 +12,10 @@ class DiaryConfig(AppConfig):
         # signal is the one place every way of signing in passes through.
         user_logged_in.connect(_on_sign_in, dispatch_uid="diary_record_sign_in")
 
+        from diary import family_cache
+
+        family_cache.connect()
+
 
 def _on_sign_in(sender, request, user, **kwargs) -> None:
     from diary.activity import record_sign_in

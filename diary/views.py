@@ -20,13 +20,13 @@ from django.utils import timezone
 from accounts.access import navigation_of, person_of
 from accounts.models import PersonalDataEvent, Student
 from accounts.services import personal_data
-from diary import fragments, queries
+from diary import family_cache, fragments, queries
 from diary.access import access_student, family_of, students_visible_to
 from diary.activity import last_visit_before, record_view
 from diary.chart import averages_charts
 from journal.models import AcademicYear, Enrolment
 from journal.weeks import parse_week
-from messaging.notices.queries import shown_in_diary
+from messaging.notices.queries import in_diary
 
 # The current notices the week shows on top; the rest are on the notices page.
 NOTICES = 3
@@ -66,14 +66,16 @@ class Opened:
 
 
 def _open(request, student_id: int) -> Opened:
-    """The family's own students and their classes come in one query; anybody else (and a
-    child of the family never yet in a class) goes through the access check. Outsiders get
+    """The family's own students and their classes come from the cache (`diary.family_cache`),
+    else in one query; anybody else (and a child of the family never yet in a class, or not
+    yet in the cached list) goes through the access check. Outsiders get
     404. The menu's flags (`navigation_of`, from the cache) say whether the user is a student
     or a parent, so which half of the family to read: a flag behind a change of roles costs
     the access check's queries, never a wrong answer."""
     flags = navigation_of(request)
-    family = queries.family_enrolments(request.user, themself=flags.is_student,
-                                       children=flags.is_parent)
+    family = family_cache.family_enrolments(request.user, themself=flags.is_student,
+                                            children=flags.is_parent,
+                                            today=timezone.localdate())
     students = [student for student, _ in family]
     for student, enrolments in family:
         if student.pk == student_id:
@@ -154,8 +156,9 @@ def week(request, student_id: int):
 
     body = _body(opened, "week", (monday,), today, build)
     # The family's current notices; those for the parents only are not the student's own.
-    notices = list(shown_in_diary(opened.student, parents=opened.student.user_id
-                                  != request.user.pk).select_related("school_class")[:NOTICES])
+    enrolled_now = [e.school_class for e in opened.enrolments.rows
+                    if e.is_active_on(today) and e.school_class.year.is_current]
+    notices = in_diary(enrolled_now, parents=opened.student.user_id != request.user.pk)[:NOTICES]
     return _render(request, "diary/week.html", opened, "diary:week", body, week_error=error,
                    monday=monday, notices=notices)
 

@@ -178,7 +178,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "ejournal.cache.ReusingRedisCache",
                           "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -2,12 +2,14 @@
 write makes them miss at once instead of waiting for them to expire.
 
 A version is a random number kept in Django's cache (Redis in production), one per scope:
-- a class: its journals' lessons, marks, absences, homework and term marks, and its students'
-  subgroups. Every journal write passes through `journal.signals.journal_changed`; its one
-  listener here (`on_journal_changed`, connected in `journal.apps`) bumps the classes of the
-  rows' journals. Substitutions, timetable changes and homework files are journal writes too.
-  Student movement writes no journal rows: its service bumps the classes it changes.
-- a school: what the school posts that the diary's week shows (events; `messaging.notices`).
+- a class: its journals' lessons, marks, absences, homework and term marks, its students'
+  subgroups, and who is enrolled in it (`on_enrolment_changed`). Every journal write passes
+  through `journal.signals.journal_changed`; its one listener here (`on_journal_changed`,
+  connected in `journal.apps`) bumps the classes of the rows' journals. Substitutions,
+  timetable changes and homework files are journal writes too. Student movement writes no
+  journal rows: its service bumps the classes it changes.
+- a school: what the school posts that the diary's week shows (events and notices,
+  `messaging.notices`), enrolments and links made in bulk (class lists), the rollover.
 - the setup: every change made in the setup screens (holidays, bells, subjects, curriculum,
   subgroups' members, study periods...) writes an admin log entry, which bumps it
   (`on_setup_changed`). A bulk delete of several rows logs them without the signal: what it
@@ -47,6 +49,10 @@ def _school_key(school_id: int) -> str:
 
 
 _SETUP_KEY = "version:setup"
+# Any change of who is in a family or a class, across all schools: not part of any stamp, only
+# read before and after a cache entry of such data is built (`diary.family_cache`), to tell
+# whether a change committed while it was built.
+_FAMILIES_KEY = "version:families"
 
 
 def _bump(keys: list[str]) -> None:
@@ -71,26 +77,53 @@ def bump_classes(class_ids: Iterable[int | None]) -> None:
 
 
 def bump_school(school_id: int) -> None:
-    """What the school posts for its classes (events) changed."""
-    _bump([_school_key(school_id)])
+    """What the school posts for its classes (events, notices) or its people changed."""
+    _bump([_school_key(school_id), _FAMILIES_KEY])
 
 
 def bump_setup() -> None:
     """Something changed in the setup screens."""
-    _bump([_SETUP_KEY])
+    _bump([_SETUP_KEY, _FAMILIES_KEY])
 
 
-def stamp(class_ids: Iterable[int], school_id: int) -> str:
-    """The versions of the classes, the school and the setup, as one string for a cache key:
-    one round trip to the cache (two when some are missing and get their first number)."""
-    keys = [_SETUP_KEY, _school_key(school_id), *sorted({_class_key(pk) for pk in class_ids})]
-    found = cache.get_many(keys)
+def bump_families() -> None:
+    """Who is in a family or a class changed (the scopes concerned are bumped, or their
+    entries dropped, besides)."""
+    _bump([_FAMILIES_KEY])
+
+
+def _current(keys: list[str], also: tuple[str, ...] = ()) -> dict:
+    """The versions at `keys` (a missing one gets its first number) and whatever is cached
+    at `also`: one round trip to the cache (two when versions are missing)."""
+    found = cache.get_many([*keys, *also])
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
             cache.add(key, secrets.randbits(62), _FOREVER)
         found |= cache.get_many(missing)
+    return found
+
+
+def stamp(class_ids: Iterable[int], *school_ids: int) -> str:
+    """The versions of the classes, the schools and the setup, as one string for a cache key."""
+    keys = [_SETUP_KEY, *(_school_key(pk) for pk in sorted(set(school_ids))),
+            *sorted({_class_key(pk) for pk in class_ids})]
+    found = _current(keys)
     return ".".join(str(found.get(key, "")) for key in keys)
+
+
+def families_and(key: str) -> tuple[object, object]:
+    """(what is cached at `key`, the families' version now), in one round trip."""
+    found = _current([_FAMILIES_KEY], also=(key,))
+    return found.get(key), found.get(_FAMILIES_KEY)
+
+
+def stamp_and_families(class_ids: Iterable[int], *school_ids: int) -> tuple[str, object]:
+    """(`stamp`, the families' version now), in one round trip."""
+    keys = [_SETUP_KEY, *(_school_key(pk) for pk in sorted(set(school_ids))),
+            *sorted({_class_key(pk) for pk in class_ids})]
+    found = _current([*keys, _FAMILIES_KEY])
+    return ".".join(str(found.get(key, "")) for key in keys), found.get(_FAMILIES_KEY)
 
 
 # The listeners --------------------------------------------------------------------------------
@@ -102,6 +135,13 @@ def on_journal_changed(sender, rows, **kwargs) -> None:
                  .values_list("school_class_id", flat=True).distinct())
 
 
+def on_enrolment_changed(sender, instance, **kwargs) -> None:
+    """An enrolment saved or deleted one by one (the setup screens, the movement service): its
+    class's pages are built again. Bulk writes of enrolments (the rollover, class lists) bump
+    their school."""
+    bump_classes([instance.school_class_id])
+
+
 def on_setup_changed(sender, instance, created: bool, **kwargs) -> None:
     """An admin log entry saved: a change in the setup screens."""
     bump_setup()
@@ -109,9 +149,13 @@ def on_setup_changed(sender, instance, created: bool, **kwargs) -> None:
 
 def connect() -> None:
     from django.contrib.admin.models import LogEntry
-    from django.db.models.signals import post_save
+    from django.db.models.signals import post_delete, post_save
 
+    from journal.models import Enrolment
     from journal.signals import journal_changed
 
     journal_changed.connect(on_journal_changed, dispatch_uid="journal.versions")
+    for signal in (post_save, post_delete):
+        signal.connect(on_enrolment_changed, sender=Enrolment,
+                       dispatch_uid=f"journal.versions.enrolment.{signal is post_save}")
     post_save.connect(on_setup_changed, sender=LogEntry, dispatch_uid="journal.versions.setup")

@@ -10,7 +10,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
-REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+REDIS_BACKEND = "ejournal.cache.ReusingRedisCache"
 CACHED_DB = "django.contrib.sessions.backends.cached_db"
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
 

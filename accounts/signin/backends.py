@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import router
 
 from accounts.models import User
 from accounts.signin.two_factor import second_factor_needed
+
+# A user id no row has: where the session's id goes in the SQL compiled once.
+_ANY_USER = -7_340_033
+
+
+@cache
+def _session_user_sql(alias: str) -> tuple[str, tuple]:
+    """The session user's query, compiled by the ORM once per process and database: every
+    signed-in request runs it, and compiling it cost more than running it."""
+    query = (User._default_manager.annotate(needs_second_factor=second_factor_needed())
+             .filter(pk=_ANY_USER).query)
+    return query.get_compiler(alias).as_sql()
 
 
 class PasswordBackend(ModelBackend):
@@ -14,8 +30,13 @@ class PasswordBackend(ModelBackend):
 
     def get_user(self, user_id):
         try:
-            user = (User._default_manager.annotate(needs_second_factor=second_factor_needed())
-                    .get(pk=user_id))
-        except User.DoesNotExist:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
+        sql, params = _session_user_sql(router.db_for_read(User))
+        params = tuple(user_id if value == _ANY_USER else value for value in params)
+        user = next(iter(User._default_manager.raw(sql, params)), None)
+        if user is None:
+            return None
+        user.needs_second_factor = bool(user.needs_second_factor)
         return user if self.user_can_authenticate(user) else None

@@ -31,6 +31,7 @@ from archive.backups.folders import (
     sha256_of,
 )
 from archive.models import Backup
+from journal import versions
 
 INTERRUPTED = "Создание копии прервано: её не оказалось на диске после восстановления."
 
@@ -118,6 +119,8 @@ def restore_backup(plan: RestorePlan) -> int:
         connections.close_all()
         sqlite.restore(plan.database_file, sqlite.database_path())
     media.restore_tar(plan.media_file, Path(settings.MEDIA_ROOT))
+    # Pages cached from the replaced rows (the diary's) must not match the restored ones.
+    versions.bump_setup()
     return rebuild_backup_rows()
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
 from accounts.models import Parent, ParentStudent, Student, User, phone_validator, portal_uid_validator
+from journal import versions
 from journal.imports.base import (
     Column,
     ImportResult,
@@ -371,6 +372,8 @@ def _save(plan: _Plan) -> ImportResult:
         result.count("Уже числились в своём классе (без изменений)", already)
 
     _save_parents(plan, result, hash_password, accounts)
+    # Enrolments and parents' links made in bulk: the school's diary pages and families' lists.
+    versions.bump_school(school.pk)
     result.accounts = [account for _, _, account in sorted(accounts, key=lambda a: a[:2])]
     return result
 

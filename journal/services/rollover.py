@@ -39,6 +39,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from journal import versions
 from journal.models import (
     AcademicDebt,
     AcademicYear,
@@ -283,6 +284,8 @@ def _close_year(year: AcademicYear, new_year: AcademicYear) -> None:
     year.save(update_fields=["is_current", "closed_at"])
     new_year.is_current = True
     new_year.save(update_fields=["is_current"])
+    # Every diary page and family list of the school was built for the old year.
+    versions.bump_school(year.school_id)
 
 
 def _start_full_export(school, by: User) -> None:

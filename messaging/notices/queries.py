@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import is_signed_in
 from accounts.models import StaffRole, Student, User
+from journal import versions
 from journal.models import Enrolment, SchoolClass, TeachingAssignment
 from messaging.models import Announcement, AnnouncementFile, SchoolEvent
 from messaging.notices.audience import READ_ALL
@@ -27,6 +29,9 @@ from messaging.notices.audience import READ_ALL
 Audience = Announcement.Audience
 # How far ahead the home page shows the coming events.
 UPCOMING_DAYS = 14
+# A school's list of notices in the cache: the versions make a change show at once; this bounds
+# the cache's size.
+NOTICES_LIFETIME = 30 * 60
 
 
 def _published(now: dt.datetime) -> Q:
@@ -103,6 +108,39 @@ def shown_in_diary(student: Student, *, parents: bool,
     `parents`, also those for the parents only): the diary's top."""
     return Announcement.objects.filter(_published(now or timezone.now())).filter(
         _family_sees(Student.objects.filter(pk=student.pk), parents=parents))
+
+
+def school_notices(school_id: int) -> list[Announcement]:
+    """The school's notices not yet expired (shown now or later), newest first, class loaded:
+    from the cache under the school's data version, which posting, changing and withdrawing a
+    notice bump (`journal.versions`)."""
+    key = f"notices:school:{school_id}:{versions.stamp((), school_id)}"
+    found = cache.get(key)
+    if found is None:
+        found = list(Announcement.objects.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), school_id=school_id)
+            .select_related("school_class").order_by("-publish_at", "-pk"))
+        cache.set(key, found, NOTICES_LIFETIME)
+    return found
+
+
+def in_diary(classes: list[SchoolClass], *, parents: bool,
+             now: dt.datetime | None = None) -> list[Announcement]:
+    """`shown_in_diary` for a student enrolled now in `classes` (year loaded), read from
+    `school_notices`: what the diary's week shows on every load, without a query."""
+    now = now or timezone.now()
+    found = []
+    for school_id in {c.year.school_id for c in classes}:
+        grades = {c.grade for c in classes if c.year.school_id == school_id}
+        class_ids = {c.pk for c in classes if c.year.school_id == school_id}
+        found += [notice for notice in school_notices(school_id)
+                  if notice.publish_at <= now
+                  and (notice.expires_at is None or notice.expires_at > now)
+                  and (notice.audience == Audience.SCHOOL
+                       or notice.audience == Audience.GRADE and notice.grade in grades
+                       or notice.audience == Audience.CLASS and notice.school_class_id in class_ids
+                       or parents and notice.audience == Audience.PARENTS)]
+    return sorted(found, key=lambda notice: (notice.publish_at, notice.pk), reverse=True)
 
 
 def files_readable_by(user) -> QuerySet[AnnouncementFile]:

@@ -83,6 +83,7 @@ def save_notice(user, data: NoticeData, uploads: Sequence[UploadedFile] = (), *,
             notice.save()
             _attach(notice, uploads, stored)
             _tell_when_published(notice)
+            versions.bump_school(notice.school_id)   # the diary's week shows it
     except Exception:
         storage = AnnouncementFile._meta.get_field("file").storage
         for name in stored:
@@ -99,6 +100,7 @@ def withdraw_notice(user, notice_id: int) -> Announcement:
         if notice.expires_at is None or notice.expires_at > now:
             notice.expires_at = now
             notice.save(update_fields=["expires_at", "updated_at"])
+            versions.bump_school(notice.school_id)   # the diary's week showed it
     return notice
 
 

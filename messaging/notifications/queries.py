@@ -12,8 +12,7 @@ from accounts.models import Parent, ParentStudent
 from journal.models import Enrolment, School, SchoolClass
 from messaging.models import Delivery, InformationRefusal, Notification
 from messaging.notifications.permissions import deliveries_of, parents_for_refusals, refusals_for
-
-DIARY_NOTICES = 5
+from messaging.unread import UnreadNotice, unread_about_children
 
 
 def notifications_of(user) -> QuerySet[Notification]:
@@ -22,11 +21,10 @@ def notifications_of(user) -> QuerySet[Notification]:
             .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk"))
 
 
-def unread_about(user, student) -> list[Notification]:
-    """The user's unread notifications about one child, newest first (the diary shows them)."""
-    return list(Notification.objects.filter(recipient=user, student=student,
-                                            read_at__isnull=True)
-                .order_by("-created_at", "-pk")[:DIARY_NOTICES])
+def unread_about(user, student) -> list[UnreadNotice]:
+    """The user's newest unread notifications about one child, newest first (the diary shows
+    them): from the cache of unread counts, so no query while nothing changes."""
+    return unread_about_children(user.pk).get(student.pk, [])
 
 
 @dataclass(frozen=True)

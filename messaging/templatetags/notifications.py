@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.inclusion_tag("messaging/notifications/_diary.html", takes_context=True)
 def diary_notifications(context, student) -> dict:
-    """The signed-in parent's (or student's) unread notifications about `student`: one query.
+    """The signed-in parent's (or student's) unread notifications about `student` (cached).
     Staff looking at the diary as the family sees it get none: they are not theirs."""
     request = context["request"]
     if context.get("as_staff") or not request.user.is_authenticated:

@@ -262,3 +262,92 @@ def test_a_teachers_save_does_not_fail_when_redis_refuses_the_new_version(
     monkeypatch.setattr(caches["default"], "set_many", refuse)
     saved(set_cell, teacher, maths, vasya, "5")
     assert maths.marks.get(student=vasya).value == "5"
+
+
+# What the week shows around its body, and whose diary it is: cached too --------------------
+
+def test_a_notice_posted_and_withdrawn_is_on_the_reloaded_week(reader, vasya, class_teacher,
+                                                               small_school, saved):
+    from django.utils import timezone
+
+    from messaging.notices.services import NoticeData, save_notice, withdraw_notice
+
+    assert "Сбор макулатуры" not in page(reader, "diary:week", vasya)
+    notice = saved(save_notice, class_teacher, NoticeData(
+        kind="notice", audience="class", title="Сбор макулатуры", body="В пятницу.",
+        publish_at=timezone.now(), class_id=small_school.class_5a.pk))
+    assert "Сбор макулатуры" in page(reader, "diary:week", vasya)
+    saved(withdraw_notice, class_teacher, notice.pk)
+    assert "Сбор макулатуры" not in page(reader, "diary:week", vasya)
+
+
+def test_a_notice_for_another_class_or_the_staff_is_not_on_the_week(reader, vasya,
+                                                                    administrator, small_school,
+                                                                    saved):
+    from django.utils import timezone
+
+    from messaging.notices.services import NoticeData, save_notice
+
+    for audience, title, class_id in [("class", "Только для 5Б", small_school.class_5b.pk),
+                                      ("staff", "Только для учителей", None),
+                                      ("parents", "Для родителей", None)]:
+        saved(save_notice, administrator, NoticeData(
+            kind="notice", audience=audience, title=title, body="Текст.",
+            publish_at=timezone.now(), class_id=class_id))
+    week = page(reader, "diary:week", vasya)
+    assert "Для родителей" in week
+    assert "Только для 5Б" not in week and "Только для учителей" not in week
+    reader.force_login(vasya.user)
+    assert "Для родителей" not in page(reader, "diary:week", vasya)   # not the student's own
+
+
+def test_a_notification_about_the_child_is_on_the_reloaded_week_until_read(reader, parent,
+                                                                           vasya, saved):
+    from messaging.notifications.services import mark_read, notify
+
+    saved(notify, [parent.pk], event="absence", key="test:absence", title="Пропуск урока",
+          text="Василий отсутствовал на уроке.", student_id=vasya.pk)
+    assert 'data-testid="diary-notification"' in page(reader, "diary:week", vasya)
+    saved(mark_read, parent)
+    assert 'data-testid="diary-notification"' not in page(reader, "diary:week", vasya)
+
+
+def test_a_childs_new_name_is_on_the_parents_reloaded_page(reader, vasya, saved):
+    user = vasya.user
+
+    def rename():
+        user.first_name = "Вячеслав"
+        user.save()
+
+    saved(rename)
+    assert "Вячеслав" in page(reader, "diary:week", vasya)
+
+
+def test_a_child_newly_linked_is_in_the_parents_switcher_at_once(reader, parent, vasya,
+                                                                 classmate, saved):
+    assert "Николай" not in page(reader, "diary:week", vasya)
+    saved(ParentStudent.objects.create, parent=parent.parent, student=classmate,
+          relation=ParentStudent.Relation.MOTHER)
+    assert "Николай" in page(reader, "diary:week", vasya)
+
+
+def test_a_family_read_while_a_family_changed_is_read_again_next_time(
+        parent, vasya, maths, monkeypatch, django_assert_num_queries):
+    """A change committed while the family was read may not be in what was read: what is
+    stored then is out of date at once."""
+    from diary import family_cache, queries
+
+    read = queries.family_enrolments
+
+    def read_while_a_move_commits(*args, **kwargs):
+        found = read(*args, **kwargs)
+        versions.bump_families()
+        return found
+
+    monkeypatch.setattr(queries, "family_enrolments", read_while_a_move_commits)
+    family_cache.family_enrolments(parent, themself=False, children=True, today=TODAY)
+    monkeypatch.setattr(queries, "family_enrolments", read)
+    with django_assert_num_queries(1):   # read again
+        family_cache.family_enrolments(parent, themself=False, children=True, today=TODAY)
+    with django_assert_num_queries(0):   # and now kept
+        family_cache.family_enrolments(parent, themself=False, children=True, today=TODAY)

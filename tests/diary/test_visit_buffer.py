@@ -218,7 +218,7 @@ def test_with_redis_down_a_view_is_written_at_once(settings, parent, children):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "ejournal.cache.ReusingRedisCache",
                                    "LOCATION": f"redis://127.0.0.1:{closed}/0"}}
     record_view(parent, "week", children[0])
     assert len(views()) == 1

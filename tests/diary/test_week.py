@@ -257,8 +257,8 @@ def test_the_week_costs_the_same_with_one_lesson_and_with_many(client, parent, v
                                                                class_teacher):
     _fill_week(small_school, teacher, class_teacher, vasya, LAST_MONDAY, 1, with_files=True)
     client.force_login(parent)
-    # The navigation's unread counts cached, as after any first page.
-    client.get(url("diary:marks", vasya))
+    # The navigation's unread counts, the family and the notices cached, as after a first week.
+    client.get(url("diary:week", vasya, week=(LAST_MONDAY - dt.timedelta(days=21)).isoformat()))
     one = _count(client, url("diary:week", vasya, week=LAST_MONDAY.isoformat()))
     _fill_week(small_school, teacher, class_teacher, vasya, LAST_MONDAY - dt.timedelta(days=7),
                5, with_files=True)

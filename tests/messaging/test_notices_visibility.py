@@ -222,6 +222,21 @@ def test_the_diary_shows_the_childs_notices_and_the_parents_ones_to_the_parents(
         "news", "school", "parents", "grade 1"}
 
 
+@pytest.mark.parametrize("parents", [True, False])
+@pytest.mark.parametrize("login", ["vasya", "masha"])
+def test_the_diary_reads_the_same_notices_from_the_cached_school_list(db, world, login,
+                                                                      parents):
+    """The week reads `in_diary` from the school's cached list: the rule is `shown_in_diary`'s,
+    expired, future, other schools' and staff notices included in the test's world."""
+    from journal.models import Enrolment
+
+    student = world.users[login].student
+    classes = [e.school_class for e in Enrolment.objects.current().filter(student=student)
+               .select_related("school_class__year")]
+    assert names_of(world, queries.in_diary(classes, parents=parents, now=NOW)) == names_of(
+        world, queries.shown_in_diary(student, parents=parents, now=NOW))
+
+
 def test_the_diary_week_shows_the_current_notices_on_top(db, world):
     vasya = world.users["vasya"].student
     url = reverse("diary:week", args=[vasya.pk])

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from journal import versions
 from journal.demo.build import seed_demo
 from journal.demo.cast import DEMO_PASSWORD
 from journal.demo.school import SIZES
@@ -44,6 +45,9 @@ class Command(BaseCommand):
                                "--if-empty пропускает этот шаг без ошибки.")
         started = time.monotonic()
         counts = seed_demo(size, today or timezone.localdate(), self.stdout.write)
+        # A cache that outlived an earlier database (the same Redis) may hold pages built for
+        # rows with the same ids: the new setup version leaves them all behind.
+        versions.bump_setup()
         self.stdout.write("Итого:")
         width = max(len(label) for label, _ in counts)
         for label, value in counts:
