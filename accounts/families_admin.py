@@ -42,7 +42,6 @@ class DiaryApplicationAdmin(RecordAdmin):
     list_display = ["parent", "received_on", "passport_checked_by", "recorded_by", "recorded_at"]
     search_fields = PARENT_SEARCH
     list_select_related = ["parent__user", "passport_checked_by", "recorded_by"]
-    date_hierarchy = "received_on"
 
 
 @admin.register(PersonalDataConsent)
