@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import families_admin  # noqa: F401 (the families' records, to look at)
 from accounts.models import Parent, ParentStudent, StaffRole, Student, User
 from accounts.personal_data_admin import LogsPersonalData
 from ejournal.admin import Noun, RussianAdmin, RussianInline

@@ -101,11 +101,21 @@ _PEOPLE = {
     "accounts.parentstudent": _EDIT,
 }
 
+# The families' records as the families' pages wrote them, to look at in the setup screens.
+_FAMILY_RECORDS = {
+    "accounts.diaryapplication": _VIEW,
+    "accounts.personaldataconsent": _VIEW,
+    "accounts.contactchannel": _VIEW,
+    "accounts.credentialissue": _VIEW,
+    "accounts.termination": _VIEW,
+    "accounts.externalidentity": _VIEW,
+}
+
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.DIRECTOR: {**{k: _VIEW for k in _SCHOOL_SETUP}, **{k: _VIEW for k in _PEOPLE}},
     Role.DEPUTY: {**_SCHOOL_SETUP, **{k: _VIEW for k in _PEOPLE},
                   "accounts.student": _EDIT, "accounts.parentstudent": _EDIT},
-    Role.ADMINISTRATOR: {**_SCHOOL_SETUP, **_PEOPLE},
+    Role.ADMINISTRATOR: {**_SCHOOL_SETUP, **_PEOPLE, **_FAMILY_RECORDS},
     # The secretary enters people but grants no roles: access rights are the administrator's.
     Role.SECRETARY: {**_PEOPLE, "accounts.staffrole": _VIEW, "journal.schoolclass": _VIEW,
                      "journal.enrolment": _EDIT},

@@ -34,6 +34,11 @@ SECTIONS = (
     Section("people", "Люди",
             ("accounts.user", "accounts.staffrole", "accounts.student", "journal.enrolment",
              "accounts.parent", "accounts.parentstudent")),
+    # What the families' pages recorded (accounts/families_admin.py), to look at only.
+    Section("families", "Доступ семей и персональные данные",
+            ("accounts.diaryapplication", "accounts.personaldataconsent",
+             "accounts.contactchannel", "accounts.credentialissue", "accounts.termination",
+             "accounts.externalidentity")),
     # The portal exports' schedule and runs, and beat's own view of the schedule.
     Section("exports", "Выгрузки на портал",
             ("exports.exportschedule", "exports.portalexport", "django_celery_beat.periodictask",

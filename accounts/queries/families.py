@@ -96,7 +96,6 @@ class ClassAccess:
     parents_never_signed_in: int = 0
     parents_seen_recently: int = 0
     last_visit: dt.datetime | None = None
-    slips_url: str = ""
     _parent_ids: set[int] = field(default_factory=set, repr=False)
 
     @property

@@ -23,7 +23,7 @@ from accounts.models import (
 from accounts.permissions import school_parents, school_students
 from accounts.queries.reminders import notices_of
 from accounts.queries.search import person_matches
-from journal.models import AcademicYear, Enrolment, School, SchoolClass
+from journal.models import AcademicYear, Enrolment, School, SchoolClass, StudentMove
 
 
 def _current(day: dt.date):
@@ -125,16 +125,41 @@ class MovementRow:
     day: dt.date
     arrival: bool
     enrolment: Enrolment
+    order_number: str
+    order_date: dt.date | None
 
     @property
     def what(self) -> str:
         return "прибыл(а) в класс" if self.arrival else "выбыл(а) из класса"
 
 
+def _arrival(enrolment: Enrolment) -> MovementRow:
+    return MovementRow(enrolment.enrolled_on, True, enrolment, enrolment.order_number,
+                       enrolment.order_date)
+
+
+def _departure_orders(year: AcademicYear, school_class: SchoolClass | None) -> dict:
+    """The orders of departures and transfers out that the movement service recorded, by
+    (student, class left, last day in it): an enrolment keeps only the order it began with."""
+    moves = StudentMove.objects.filter(
+        from_class__year=year, kind__in=[StudentMove.Kind.DEPARTURE, StudentMove.Kind.TRANSFER])
+    if school_class is not None:
+        moves = moves.filter(from_class=school_class)
+    orders = {}
+    for move in moves.order_by("at", "pk"):
+        # A departure's day is the last in the class; a transfer's, the first in the next.
+        last_day = move.on if move.kind == StudentMove.Kind.DEPARTURE \
+            else move.on - dt.timedelta(days=1)
+        orders[(move.student_id, move.from_class_id, last_day)] = (move.order_number,
+                                                                   move.order_date)
+    return orders
+
+
 def movement(year: AcademicYear | None, kind: str, school_class: SchoolClass | None
              ) -> list[MovementRow]:
     """The year's enrolments as events, newest first: an arrival on `enrolled_on` (after the
-    year's first day; on it, with `YEAR_START`), a departure on `left_on`. Two queries."""
+    year's first day; on it, with `YEAR_START`), a departure on `left_on`, each with its
+    order. Three queries at most."""
     if year is None:
         return []
     enrolments = (Enrolment.objects.filter(school_class__year=year)
@@ -143,11 +168,14 @@ def movement(year: AcademicYear | None, kind: str, school_class: SchoolClass | N
         enrolments = enrolments.filter(school_class=school_class)
     rows: list[MovementRow] = []
     if kind in (Movement.CHANGES, Movement.ARRIVALS):
-        rows += [MovementRow(e.enrolled_on, True, e)
-                 for e in enrolments.filter(enrolled_on__gt=year.starts_on)]
+        rows += [_arrival(e) for e in enrolments.filter(enrolled_on__gt=year.starts_on)]
     if kind == Movement.YEAR_START:
-        rows += [MovementRow(e.enrolled_on, True, e)
-                 for e in enrolments.filter(enrolled_on__lte=year.starts_on)]
+        rows += [_arrival(e) for e in enrolments.filter(enrolled_on__lte=year.starts_on)]
     if kind in (Movement.CHANGES, Movement.DEPARTURES):
-        rows += [MovementRow(e.left_on, False, e) for e in enrolments.filter(left_on__isnull=False)]
+        orders = _departure_orders(year, school_class)
+        for e in enrolments.filter(left_on__isnull=False):
+            # Closed in the setup screens rather than by an order: the enrolment's own.
+            number, date = orders.get((e.student_id, e.school_class_id, e.left_on),
+                                      (e.order_number, e.order_date))
+            rows.append(MovementRow(e.left_on, False, e, number, date))
     return sorted(rows, key=lambda r: (r.day, r.enrolment.pk, r.arrival), reverse=True)

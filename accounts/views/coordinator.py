@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import school_of_diary_coordinator
@@ -20,17 +19,6 @@ from accounts.queries.families import (
 from accounts.role_forms import ChaseFilterForm
 from accounts.views.paging import page_of
 
-# The class teacher's printable slips with one-time passwords, a page of the families' access.
-SLIPS_URL_NAME = "accounts:class_slips"
-
-
-def slips_url(class_id: int) -> str:
-    """The class's credential slips, "" while the site has no such page."""
-    try:
-        return reverse(SLIPS_URL_NAME, args=[class_id])
-    except NoReverseMatch:
-        return ""
-
 
 @login_required
 @require_GET
@@ -38,8 +26,6 @@ def classes_page(request):
     school = school_of_diary_coordinator(request.user)
     year = current_year(school)
     rows = access_by_class(year, school_families(year))
-    for row in rows:
-        row.slips_url = slips_url(row.school_class.pk)
     totals = {name: sum(getattr(r, name) for r in rows) for name in (
         "students", "students_issued", "students_signed_in", "parents", "applications",
         "parents_issued", "parents_signed_in", "parents_never_signed_in",
@@ -61,5 +47,4 @@ def chase_page(request):
     return render(request, "accounts/coordinator/chase.html", {
         "school": school, "form": form, "which": which, "title": dict(Chase.CHOICES)[which],
         "page": page_of(request, rows), "total": len(rows), "school_class": school_class,
-        "slips_url": slips_url(school_class.pk) if school_class else "", "chase": Chase,
-        "section": "chase"})
+        "chase": Chase, "section": "chase"})

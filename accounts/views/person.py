@@ -53,11 +53,15 @@ from accounts.services.terminations import (
 VIEW_DATA = PersonalDataEvent.Kind.VIEW_DATA
 
 
+def _channels_of(person: User) -> dict:
+    return {c.kind: c for c in ContactChannel.objects.filter(user=person)}
+
+
 def _card(request, person: User, rights: FamilyRights, *, person_form=None, contacts_form=None,
           status: int = 200):
     student = person.student if hasattr(person, "student") else None
     parent = person.parent if hasattr(person, "parent") else None
-    channels = {c.kind: c for c in ContactChannel.objects.filter(user=person)}
+    channels = _channels_of(person)
     context = {
         "person": person, "rights": rights, "student": student, "parent": parent,
         "status": status_of(person), "school": school_of(person),
@@ -104,38 +108,42 @@ def _links_of(person: User):
     return [link for link, _ in children_of(person.parent)]
 
 
-@login_required
-@require_POST
-def edit_person(request, user_id: int):
+def _save_on_card(request, user_id: int, form_name: str, make_form, save, saved: str):
+    """A save of one of the card's forms: refused on the card with the form's errors, or saved
+    and named in `saved` (its `{}` takes what changed)."""
     person, rights = access_family_member(request.user, user_id)
     rights.require("edit")
-    form = PersonForm(request.POST, person=person, links=_links_of(person))
+    form = make_form(person)
     if not form.is_valid():
-        return _card(request, person, rights, person_form=form, status=400)
-    changes = personal_data.update_person(request.user, request, person, form.values(),
-                                          form.relations())
-    if changes:
-        messages.success(request, f"Данные сохранены. Изменено: {', '.join(changes)}.")
+        return _card(request, person, rights, status=400, **{form_name: form})
+    changed = save(person, form)
+    if changed:
+        messages.success(request, saved.format(", ".join(changed)))
     else:
         messages.info(request, "Изменений нет.")
     return redirect("accounts:person", person.pk)
+
+
+@login_required
+@require_POST
+def edit_person(request, user_id: int):
+    return _save_on_card(
+        request, user_id, "person_form",
+        lambda person: PersonForm(request.POST, person=person, links=_links_of(person)),
+        lambda person, form: personal_data.update_person(
+            request.user, request, person, form.values(), form.relations()),
+        "Данные сохранены. Изменено: {}.")
 
 
 @login_required
 @require_POST
 def edit_contacts(request, user_id: int):
-    person, rights = access_family_member(request.user, user_id)
-    rights.require("edit")
-    channels = {c.kind: c for c in ContactChannel.objects.filter(user=person)}
-    form = ContactsForm(request.POST, person=person, channels=channels)
-    if not form.is_valid():
-        return _card(request, person, rights, contacts_form=form, status=400)
-    changed = set_channels(request.user, request, person, form.consents())
-    if changed:
-        messages.success(request, f"Сохранено: {', '.join(changed).lower()}.")
-    else:
-        messages.info(request, "Изменений нет.")
-    return redirect("accounts:person", person.pk)
+    return _save_on_card(
+        request, user_id, "contacts_form",
+        lambda person: ContactsForm(request.POST, person=person, channels=_channels_of(person)),
+        lambda person, form: [name.lower() for name in set_channels(
+            request.user, request, person, form.consents())],
+        "Сохранено: {}.")
 
 
 # The parent's application ---------------------------------------------------------------

@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.models import DiaryApplication, PersonalDataConsent, User
+from accounts.models import (
+    ContactChannel,
+    CredentialIssue,
+    DiaryApplication,
+    ExternalIdentity,
+    PersonalDataConsent,
+    Termination,
+    User,
+)
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=MOSCOW)  # a Monday of the second quarter
@@ -82,3 +90,17 @@ def record_consent(parent_user: User, by: User, *, given: bool,
                    day: dt.date = TODAY) -> PersonalDataConsent:
     return PersonalDataConsent.objects.create(parent=parent_user.parent, given=given,
                                               signed_on=day, document="№ 1", recorded_by=by)
+
+
+def make_family_records(parent_user: User, by: User) -> None:
+    """One row of each record the families' pages keep, straight into the tables."""
+    record_application(parent_user, by)
+    record_consent(parent_user, by, given=True)
+    ContactChannel.objects.create(user=parent_user, kind=ContactChannel.Kind.SMS,
+                                  address="+7 900 111-22-33", consented=True, consented_on=TODAY)
+    CredentialIssue.objects.create(user=parent_user, kind=CredentialIssue.Kind.ISSUED,
+                                   issued_by=by)
+    Termination.objects.create(user=parent_user, applicant_name=parent_user.full_name,
+                               applicant_address="ул. Липовая, д. 3, кв. 14",
+                               reason="Заявление родителя", recorded_by=by)
+    ExternalIdentity.objects.create(user=parent_user, provider="esia", subject="1000299353")

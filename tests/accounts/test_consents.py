@@ -104,6 +104,14 @@ def test_channel_consents_take_the_persons_email_and_phone(client, class_teacher
     event = PersonalDataEvent.objects.get(subject=parent)
     assert event.changes["Согласие на уведомления по SMS"] == [
         "нет", "да с 02.09.2026 (+7 900 111-22-33)"]
+    page = client.get(reverse("accounts:person", args=[parent.pk])).content.decode()
+    assert "Сохранено: согласие на уведомления по электронной почте, согласие на уведомления " \
+           "по sms." in page
+    again = post_contacts(client, parent, email_consent="on", email_consent_on="01.09.2026",
+                          sms_consent="on", sms_consent_on="02.09.2026")
+    assert "Изменений нет." in client.get(again.url).content.decode()
+    assert PersonalDataEvent.objects.filter(subject=parent,
+                                            kind=PersonalDataEvent.Kind.CHANGE).count() == 1
 
     # The channel follows the address it was given for; withdrawn, it says no.
     client.post(reverse("accounts:edit_person", args=[parent.pk]), {

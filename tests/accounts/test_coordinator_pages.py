@@ -9,11 +9,10 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accounts.models import StaffRole, User
 from accounts.roles import Role
-from accounts.views import coordinator
 from tests.accounts.role_pages_setup import (
     NOW,
     issue_login,
@@ -67,25 +66,20 @@ def test_the_coordinator_sees_each_classs_applications_logins_and_visits(
     assert response.context["totals"]["parents"] == 3  # a parent counts once per class
 
 
-def test_the_slips_button_appears_when_the_site_has_the_slips_page(client, diary_coordinator,
-                                                                  families, monkeypatch):
-    try:
-        reverse(coordinator.SLIPS_URL_NAME, args=[1])
-        has_slips = True
-    except NoReverseMatch:
-        has_slips = False
+def test_each_class_links_to_its_credential_slips(client, diary_coordinator, families,
+                                                  small_school):
     response, rows = rows_of(client, diary_coordinator)
     page = response.content.decode()
-    assert ('data-testid="class-slips"' in page) is has_slips
-    assert "Листки с паролями для класса" in page or not has_slips
-
-    monkeypatch.setattr(coordinator, "SLIPS_URL_NAME", "coordinator:chase")  # any URL with no id
-    page = client.get(reverse("coordinator:classes")).content.decode()
-    assert 'data-testid="class-slips"' not in page
-    monkeypatch.setattr(coordinator, "slips_url", lambda class_id: f"/slips/{class_id}/")
-    page = client.get(reverse("coordinator:classes")).content.decode()
     assert page.count('data-testid="class-slips"') == 4
-    assert f'href="/slips/{rows["5А"].school_class.pk}/"' in page
+    slips = reverse("accounts:class_slips", args=[rows["5А"].school_class.pk])
+    assert f'href="{slips}"' in page
+    # The link opens the slips' question for that class (the PDF comes on confirming).
+    question = client.get(slips)
+    assert question.status_code == 200 and 'data-testid="slip-people"' in question.content.decode()
+    # The list to chase, narrowed to a class, offers that class's slips too.
+    chase = client.get(reverse("coordinator:chase"), {
+        "which": "never_signed_in", "school_class": small_school.class_5a.pk}).content.decode()
+    assert f'href="{slips}"' in chase
 
 
 @pytest.mark.parametrize(("which", "expected"), [

@@ -257,6 +257,29 @@ def test_password_reset_by_email_sends_a_link_that_sets_a_new_password(client, p
     assert CredentialIssue.objects.get(user=parent).kind == CredentialIssue.Kind.EMAIL_RESET
 
 
+def test_the_password_forms_name_bad_input_in_russian_and_change_nothing(client, parent):
+    refused = client.post(reverse("password_reset"), {"email": "petrova@"})
+    assert refused.status_code == 200 and mail.outbox == []
+    assert "Введите правильный адрес электронной почты." in refused.content.decode()
+
+    client.post(reverse("password_reset"), {"email": "petrova@example.ru"})
+    link = re.search(r"https?://[^/\s]+(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    mismatch = client.post(form_url, {"new_password1": "Новый-пароль-2026",
+                                      "new_password2": "Другой-пароль-2026"})
+    assert "Введенные пароли не совпадают." in mismatch.content.decode()
+
+    client.force_login(parent)
+    wrong_old = client.post(reverse("password_change"), {
+        "old_password": "не-тот", "new_password1": "Новый-пароль-2026",
+        "new_password2": "Новый-пароль-2026"})
+    assert wrong_old.status_code == 200
+    assert "Ваш старый пароль введен неправильно." in wrong_old.content.decode()
+    parent.refresh_from_db()
+    assert parent.check_password(PASSWORD)
+    assert not CredentialIssue.objects.exists()
+
+
 def test_no_reset_link_for_an_account_that_is_switched_off(client, class_teacher, parent,
                                                            small_school):
     issue(client, class_teacher, parent)  # no application yet: the account stays off

@@ -19,6 +19,7 @@ from accounts.models import (
     PersonalDataEvent,
 )
 from journal.models import Enrolment
+from journal.services.movement import transfer
 from tests.accounts.role_pages_setup import (
     NOW,
     TODAY,
@@ -211,6 +212,23 @@ def test_the_movement_lists_arrivals_and_departures_with_their_orders(
         == {"Петров", "Петрова", "Сидоров"}
     response = client.get(reverse("secretary:movement"), {"kind": "departures"})
     assert len(response.context["page"].object_list) == 1
+
+
+def test_a_transfer_by_the_movement_service_shows_with_its_order(
+        client, signed_in_secretary, secretary, small_school, children):
+    vasya, _ = children
+    transfer(secretary, vasya, small_school.class_5b, dt.date(2026, 11, 9), "52-у",
+             dt.date(2026, 11, 6))
+    response = client.get(reverse("secretary:movement"))
+    rows = response.context["page"].object_list
+    assert [(r.day, str(r.enrolment.school_class), r.arrival) for r in rows] == [
+        (dt.date(2026, 11, 9), "5Б", True), (dt.date(2026, 11, 8), "5А", False)]
+    page = response.content.decode()
+    assert page.count("№ 52-у от 06.11.2026") == 2
+    # Orders are recorded on the movement page, which the secretary keeps.
+    link = f'href="{reverse("journal:movement")}" data-testid="movement-orders-link"'
+    assert link in page
+    assert client.get(reverse("journal:movement")).status_code == 200
 
 
 def test_the_reminders_page_shows_the_notices_and_the_reminders_sent(

@@ -19,6 +19,7 @@ from accounts.roles import Role
 from journal.demo import cast
 from tests.accounts.sign_in_steps import code_of, sign_in
 from tests.conftest import make_staff, make_user
+from tests.test_deploy import production_env, settings_of
 
 START = dt.datetime(2026, 10, 5, 5, 30, tzinfo=dt.UTC)
 
@@ -308,6 +309,7 @@ def test_demo_code_prints_the_code_the_site_accepts(client, demo_director, clock
     out = StringIO()
     call_command("demo_code", "director", stdout=out, stderr=StringIO())
     sign_in(client, "director")
+    assert not is_let_in(client)  # the demo's password alone opens nothing either
     enter(client, out.getvalue().strip())
     assert is_let_in(client)
     # Right after a sign-in the next code is printed: a second sign-in within the half-minute.
@@ -317,6 +319,16 @@ def test_demo_code_prints_the_code_the_site_accepts(client, demo_director, clock
     sign_in(other, "director")
     enter(other, again.getvalue().strip())
     assert is_let_in(other)
+
+
+@pytest.mark.parametrize("environment", [{}, {"DEMO": "1", "SECRET_KEY": None}],
+                         ids=["production", "demo"])
+def test_the_demo_asks_for_the_second_factor_as_production_does(tmp_path, environment):
+    """No bypass for the demo that production could inherit: the same middleware either way."""
+    seen = settings_of(production_env(tmp_path, **environment), "MIDDLEWARE")
+    for middleware in ("django_otp.middleware.OTPMiddleware",
+                       "accounts.signin.middleware.SecondFactorMiddleware"):
+        assert middleware in seen["MIDDLEWARE"], middleware
 
 
 def test_demo_code_prints_nothing_for_an_account_without_the_demo_key(director, authenticator):

@@ -118,6 +118,13 @@ def sign_in(page, login: str, password: str) -> None:
     expect(page.get_by_test_id("user-menu")).to_be_attached()
 
 
+def box_of(locator) -> dict:
+    """The element's box once its page's stylesheets apply: a click that opens another page
+    does not wait for that page's `load`, and a box measured before it is the unstyled one."""
+    locator.page.wait_for_load_state("load")
+    return locator.bounding_box()
+
+
 def authenticator_code(key: bytes, after_step: int = -1) -> str:
     """What the authenticator app shows now; after a sign-in in this half-minute, the next
     step's code, which the site also accepts (a code is taken once)."""

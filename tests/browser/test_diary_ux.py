@@ -17,7 +17,7 @@ from journal.services.cells import set_cell
 from journal.services.homework import set_homework
 from journal.services.rights import sync_journal_rights
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import box_of, sign_in
 from tests.conftest import PASSWORD
 from tests.journal.journal_setup import LAST_WEEK, TODAY, at, make_lesson
 
@@ -163,8 +163,7 @@ def test_a_new_mark_carries_its_own_dot_and_few_marks_make_a_neutral_note(
     dot = new.get_by_test_id("new")
     expect(dot).to_have_count(1)                              # inside the mark's own element
     expect(new).to_have_text("5, новая отметка")             # as a screen reader reads it
-    page.wait_for_load_state("load")  # positions only mean something once the styles apply
-    mark_box, dot_box = new.bounding_box(), dot.bounding_box()
+    mark_box, dot_box = box_of(new), box_of(dot)
     # The dot sits on the mark's top right corner, not after it.
     dot_x = dot_box["x"] + dot_box["width"] / 2
     dot_y = dot_box["y"] + dot_box["height"] / 2
@@ -192,9 +191,9 @@ def test_the_chart_is_a_small_legible_chart_per_subject(page, diary, screenshot,
         chart = charts.nth(index)
         svg = chart.locator("svg")
         expect(svg.locator("polyline")).to_have_count(1 if index == 10 else 0)
-        box = svg.bounding_box()
+        box = box_of(svg)
         assert box["width"] >= 280, f"a chart is {box['width']:.0f} px wide"
-        label = svg.locator("text", has_text="окт").bounding_box()
+        label = box_of(svg.locator("text", has_text="окт"))
         assert label["height"] >= 11, f"month labels are {label['height']:.1f} px high"
     name = "desktop" if viewport is DESKTOP else "phone"
     screenshot(page, f"diary-ux-chart-{name}")
@@ -213,7 +212,7 @@ def test_no_diary_page_scrolls_sideways_on_a_phone_and_every_tab_is_in_view(
         expect(tabs).to_have_text(TABS)
         for index in range(len(TABS)):
             expect(tabs.nth(index)).to_be_in_viewport(ratio=1)
-            box = tabs.nth(index).bounding_box()
+            box = box_of(tabs.nth(index))
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
             assert box["height"] >= 24 and box["width"] >= 24
         found = _sideways(page)

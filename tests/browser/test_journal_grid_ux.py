@@ -18,7 +18,7 @@ from accounts.models import Student
 from journal.models import Absence, AssessmentType, FinalMark, Lesson, Mark
 from journal.services.cells import set_cell
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import grid_cells
+from tests.browser.conftest import box_of, grid_cells
 from tests.conftest import make_student
 from tests.journal.journal_setup import at
 
@@ -146,7 +146,7 @@ def test_a_refused_value_is_explained_under_the_grid_without_widening_its_column
     open_journal(screen, journal, teacher, live_server)
     cell = journal.cell(screen, journal.vasya)
     header = screen.locator(f'th[data-lesson="{journal.today.pk}"]')
-    width = header.bounding_box()["width"]
+    width = box_of(header)["width"]
     if screen.screen_name == "phone":
         cell.tap()
         panel = screen.get_by_test_id("entry-panel")
@@ -165,8 +165,8 @@ def test_a_refused_value_is_explained_under_the_grid_without_widening_its_column
         r"^Петров Василий, 14\.12\.2026 — не сохранено: „отвечал“ — такой "
         r"отметки нет в шкале школы"))
     expect(problem).to_be_in_viewport()
-    assert header.bounding_box()["width"] == pytest.approx(width, abs=0.5)
-    assert cell.bounding_box()["width"] == pytest.approx(width, abs=0.5)
+    assert box_of(header)["width"] == pytest.approx(width, abs=0.5)
+    assert box_of(cell)["width"] == pytest.approx(width, abs=0.5)
     assert no_sideways_scroll(screen)
     screenshot(screen, f"journal-grid-refused-{screen.screen_name}")
 
@@ -242,7 +242,7 @@ def test_the_grid_opens_on_today_with_the_lessons_to_come_set_apart_and_short_na
     if screen.screen_name == "phone":
         expect(name.locator(".name-short")).to_be_visible()
         expect(name.locator(".name-short")).to_have_text("Козлов Н.")
-        assert name.bounding_box()["width"] <= 110
+        assert box_of(name)["width"] <= 110
     else:
         expect(name).to_have_text(re.compile(r"^\d\. Козлов Николай"))
 
@@ -280,10 +280,10 @@ def test_a_tap_on_a_cell_opens_large_buttons_for_marks_and_absences(
         ["5", "4", "3", "2", "1", "н", "б", "у", ""]
     expect(buttons.last).to_have_text("очистить")
     for i in range(buttons.count()):
-        box = buttons.nth(i).bounding_box()
+        box = box_of(buttons.nth(i))
         assert box["width"] >= 44 and box["height"] >= 44
     if screen.screen_name == "phone":   # a bottom sheet across the screen
-        box = panel.bounding_box()
+        box = box_of(panel)
         assert box["width"] == pytest.approx(360, abs=1)
         assert box["y"] + box["height"] == pytest.approx(740, abs=1)
     screenshot(screen, f"journal-grid-entry-panel-{screen.screen_name}")
@@ -392,7 +392,7 @@ def test_a_column_is_filled_through_an_in_page_dialog(page, teacher, journal, li
     fill = page.get_by_role("button", name="Заполнить столбец 14.12.2026")
     dialog = page.get_by_test_id("grid-dialog")
     expect(fill).to_be_in_viewport()
-    box = fill.bounding_box()
+    box = box_of(fill)
     assert box["width"] >= 24 and box["height"] >= 24
 
     fill.focus()

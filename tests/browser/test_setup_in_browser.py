@@ -20,7 +20,7 @@ from tests.journal.journal_setup import MOSCOW
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 SECTIONS = ["Школа и учебный год", "Классы, предметы и учебный план", "Журналы и расписание",
-            "Люди", "Прочее"]
+            "Люди", "Доступ семей и персональные данные", "Прочее"]
 
 
 @pytest.fixture

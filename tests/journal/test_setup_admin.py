@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule
 
+from accounts.families_admin import RecordAdmin
 from accounts.models import StaffRole, User
 from accounts.roles import Role
 from exports.models import ExportSchedule, PortalExport
@@ -31,6 +32,7 @@ from journal.models import (
     TimetableSlot,
 )
 from journal.services.rights import rights_disagreements
+from tests.accounts.families_setup import make_family_records
 from tests.conftest import make_user
 from tests.journal.journal_setup import TODAY, at, make_lesson
 
@@ -345,7 +347,8 @@ def superuser(school):
 
 
 @pytest.fixture
-def every_model_has_a_row(small_school, parent, weekly_slot):
+def every_model_has_a_row(small_school, parent, weekly_slot, class_teacher):
+    make_family_records(parent, class_teacher)
     CurriculumItem.objects.create(year=small_school.year, subject=small_school.maths, grade=5,
                                   hours_per_week=5)
     make_lesson(small_school.maths_5a, TODAY, number=2)
@@ -360,17 +363,20 @@ def every_model_has_a_row(small_school, parent, weekly_slot):
 def test_every_setup_page_names_its_model_in_the_right_case(client, superuser):
     client.force_login(superuser)
     pages = [reverse("admin:index"), reverse("admin:accounts_user_changelist") + "?_popup=1"]
-    for model in admin.site._registry:
+    for model, model_admin in admin.site._registry.items():
         opts = model._meta
         row = model.objects.order_by("pk").first()
         assert row is not None, f"no {opts.label} to open"
         pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
         pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]))
         pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[row.pk]))
-        # Export runs and schedules are made by the exports themselves and kept.
-        if model not in (PortalExport, ExportSchedule):
+        # Export runs and schedules are made by the exports themselves and kept, the families'
+        # records by the families' pages.
+        kept = (PortalExport, ExportSchedule)
+        if model not in kept and not isinstance(model_admin, RecordAdmin):
             pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-        if model not in (Lesson, PortalExport, ExportSchedule):  # lessons are never deleted here
+        # Lessons are never deleted here.
+        if model not in (Lesson, *kept) and not isinstance(model_admin, RecordAdmin):
             pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete",
                                  args=[row.pk]))
     mistakes = {}
@@ -519,6 +525,11 @@ def test_the_index_lists_sections_in_the_order_a_school_is_set_up(client, superu
         ("section", "Люди"), ("model", "Пользователи"), ("model", "Роли сотрудников"),
         ("model", "Обучающиеся"), ("model", "Зачисления в классы"),
         ("model", "Родители (законные представители)"), ("model", "Связи родителей и детей"),
+        ("section", "Доступ семей и персональные данные"),
+        ("model", "Заявления на электронный дневник"),
+        ("model", "Согласия на обработку персональных данных"), ("model", "Каналы связи"),
+        ("model", "Выдачи логинов"), ("model", "Прекращения предоставления услуги"),
+        ("model", "Внешние входы"),
         ("section", "Выгрузки на портал"), ("model", "Расписания выгрузок"),
         ("model", "Выгрузки на портал"), ("model", "Периодические задачи"), ("model", "Crontab"),
         ("model", "Интервалы"),
