@@ -9,7 +9,9 @@ School № 7 (the small school of tests/conftest.py) with:
 - 1А: Мария Петрова; 5Б led by Белова (klass5b): Артём Сидоров; 10А: nobody;
 - parents: Петрова (petrova: Василий and Мария), Козлова (kozlova: Николай), Сидоров
   (sidorov: Артём);
-- the administration (director, zavuch, admin, secretary) and a news editor (editor);
+- the administration (director, zavuch, admin, secretary), a news editor (editor), the
+  e-diary coordinator (coordinator), the personal-data officer (dpo) and the timetable
+  dispatcher (dispatcher);
 School № 9 with its director (director9), a student and her mother; and «nobody», who
 belongs to no school.
 """
@@ -44,9 +46,11 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=MOSCOW)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 ADMINISTRATION = ["director", "zavuch", "admin", "secretary"]
-SCHOOL_7 = ["matveeva", "klassnaya", "ivanov", "klass5b", "editor", *ADMINISTRATION,
+# Staff whose role gives them nobody to write to but colleagues.
+OTHER_ROLES = ["editor", "coordinator", "dpo", "dispatcher"]
+SCHOOL_7 = ["matveeva", "klassnaya", "ivanov", "klass5b", *OTHER_ROLES, *ADMINISTRATION,
             "vasya", "masha", "kolya", "chuzhoy", "petrova", "kozlova", "sidorov"]
-STAFF_7 = ["matveeva", "klassnaya", "ivanov", "klass5b", "editor", *ADMINISTRATION]
+STAFF_7 = ["matveeva", "klassnaya", "ivanov", "klass5b", *OTHER_ROLES, *ADMINISTRATION]
 
 
 @dataclass
@@ -81,7 +85,10 @@ def make_mail_school() -> MailSchool:
             ("zavuch", "Завьялова", "Елена", Role.DEPUTY),
             ("admin", "Админов", "Игорь", Role.ADMINISTRATOR),
             ("secretary", "Григорьева", "Светлана", Role.SECRETARY),
-            ("editor", "Лебедева", "Ирина", Role.NEWS_EDITOR)):
+            ("editor", "Лебедева", "Ирина", Role.NEWS_EDITOR),
+            ("coordinator", "Кузнецова", "Ольга", Role.DIARY_COORDINATOR),
+            ("dpo", "Орлов", "Павел", Role.DATA_OFFICER),
+            ("dispatcher", "Диспетчерова", "Зоя", Role.DISPATCHER)):
         make_staff(school, login, last, first, role=role)
     other = make_other_school()
     make_staff(other.school, "director9", "Девятова", "Вера", role=Role.DIRECTOR)

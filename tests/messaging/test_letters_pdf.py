@@ -31,6 +31,7 @@ from tests.messaging.letters_setup import (  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, needs_poppler]
 PDFINFO = shutil.which("pdfinfo")
+PDFFONTS = shutil.which("pdffonts")
 
 
 def status_url(letter) -> str:
@@ -51,12 +52,22 @@ def downloaded(client, built, letter) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def pdf_info(content: bytes) -> str:
+def _poppler(tool: str, content: bytes) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "letter.pdf"
         path.write_bytes(content)
-        return subprocess.run([PDFINFO, str(path)], capture_output=True, text=True,  # noqa: S603
+        return subprocess.run([tool, str(path)], capture_output=True, text=True,  # noqa: S603
                               check=True).stdout
+
+
+def pdf_info(content: bytes) -> str:
+    return _poppler(PDFINFO, content)
+
+
+def font_names(content: bytes) -> list[str]:
+    """The PDF's fonts as pdffonts names them, without the subset's tag («ABCDEF+»)."""
+    lines = _poppler(PDFFONTS, content).splitlines()[2:]
+    return [line.split()[0].split("+")[-1] for line in lines]
 
 
 def test_ordering_on_the_page_makes_the_letter_once_the_order_commits(
@@ -82,6 +93,9 @@ def test_the_pdf_is_a4_with_embedded_fonts_and_the_letters_text(client, built):
     content = downloaded(client, built, InformationLetter.objects.get(pk=letter.pk))
 
     assert_fonts_embedded(content)
+    # Only the DejaVu fonts, which carry Cyrillic: no fallback font stood in for a letter.
+    fonts = font_names(content)
+    assert fonts and all(name.startswith("DejaVu") for name in fonts), fonts
     info = pdf_info(content)
     assert "(A4)" in info and re.search(r"Pages:\s+1\n", info)
     text = " ".join(pdf_text(content).split())

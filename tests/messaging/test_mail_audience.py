@@ -11,6 +11,7 @@ from messaging.mail.audience import audience_of
 from messaging.mail.queries import picker
 from tests.messaging.mail_setup import (  # noqa: F401 (fixtures)
     ADMINISTRATION,
+    OTHER_ROLES,
     SCHOOL_7,
     STAFF_7,
     mail_school_fixture,
@@ -41,8 +42,9 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "klass5b": (colleagues_of("klass5b") | {"chuzhoy", "sidorov"}, {"class:5Б"}),
     # The administration: anyone of the school and any group; nobody of school № 9.
     **{login: (everyone_of_7_but(login), ALL_GROUPS_7) for login in ADMINISTRATION},
-    # Staff who teach nobody: colleagues only.
-    "editor": (colleagues_of("editor"), set()),
+    # Staff who teach nobody (the news editor, the e-diary coordinator, the personal-data
+    # officer, the timetable dispatcher): colleagues only.
+    **{login: (colleagues_of(login), set()) for login in OTHER_ROLES},
     # A parent: the children's teachers (not the other English group's), class teacher, and
     # the administration.
     "petrova": ({"matveeva", "klassnaya", *ADMINISTRATION}, set()),

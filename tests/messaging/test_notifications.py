@@ -111,6 +111,21 @@ def test_without_a_consent_no_email_goes(committed, teacher, lesson, vasya, pare
     assert smtp_server.messages == []
 
 
+@pytest.mark.parametrize("recorded", [None, ""], ids=["no SMS consent", "consent, no number"])
+def test_sms_chosen_without_a_recorded_consent_and_number_sends_no_sms(
+        committed, teacher, lesson, vasya, emailed_parent, smtp_server, sms_gateway, recorded):
+    receiver = sms_gateway()
+    choose(emailed_parent, Channel.SMS)  # her phone is on her card, but that is no consent
+    if recorded is not None:
+        ContactChannel.objects.create(user=emailed_parent, kind=ContactChannel.Kind.SMS,
+                                      address=recorded, consented=True, consented_on=TODAY)
+    committed(set_cell, teacher, lesson, vasya, "н")
+
+    assert list(Delivery.objects.values_list("channel", flat=True)) == [Channel.EMAIL]
+    assert len(smtp_server.messages) == 1
+    assert receiver.requests == []
+
+
 def test_a_refusal_stops_everything_outside(committed, teacher, class_teacher, lesson, vasya,
                                            emailed_parent, smtp_server, sms_gateway):
     consent(emailed_parent, ContactChannel.Kind.SMS, "+7 900 111-22-33")

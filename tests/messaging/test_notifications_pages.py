@@ -207,12 +207,14 @@ def test_a_class_teacher_cannot_reach_another_classs_parent(client, class_teache
 
 def test_the_administration_lists_refusals_and_withdraws_one(client, administrator, director,
                                                               parent, class_teacher):
-    refusal = InformationRefusal.objects.create(parent=parent.parent, refused_on=TODAY,
+    refusal = InformationRefusal.objects.create(parent=parent.parent,
+                                                refused_on=TODAY - dt.timedelta(days=6),
                                                 document="заявление № 5",
                                                 recorded_by=class_teacher)
     client.force_login(director)
     page = client.get(REFUSALS).content.decode()
     assert "заявление № 5" in page and "действует" in page
+    assert 'data-label="Отказ от">10.11.2026<' in page  # the date the refusal was made
     assert "Петров Василий" in page  # the children, for the guardianship authority
 
     client.force_login(administrator)
