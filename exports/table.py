@@ -18,6 +18,7 @@ class Kind(Enum):
     PERCENT = "percent"  # a number of per cent, one place
     DATE = "date"
     DATETIME = "datetime"
+    MARK = "mark"  # a mark: a whole number where it is one («5»), else its text («н/а», «осв»)
 
 
 @dataclass(frozen=True)

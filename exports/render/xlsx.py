@@ -1,7 +1,8 @@
 """A report as XLSX, written row by row (openpyxl's write-only mode: memory stays flat however
 many rows): a bold header row that stays in view, each column as wide as it says, every value a
-typed cell — whole numbers, decimals shown with two places, per cent, dates — and text that
-would start a formula kept as text (`ejournal.spreadsheets`). The notes follow the rows."""
+typed cell — whole numbers (marks such as «5» too), decimals shown with two places, per cent,
+dates — and text that would start a formula kept as text (`ejournal.spreadsheets`). The notes
+follow the rows."""
 
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ def _cell_writer(sheet, kind: Kind) -> Callable:
         return text
     if kind is Kind.INT:
         return lambda value: value if isinstance(value, int) else text(value)
+    if kind is Kind.MARK:
+        return lambda value: int(value) if isinstance(value, str) and value.isdigit() else text(value)
     cell = WriteOnlyCell(sheet)
     cell.number_format = FORMATS[kind]
     convert = _CONVERT[kind]

@@ -22,9 +22,9 @@ COLUMNS = [
     Column("№", Kind.INT, 4),
     Column("Обучающийся", width=30),
     Column("Предмет", width=26),
-    Column("Годовая", width=9),
-    Column("Экзамен", width=9),
-    Column("Итоговая", width=9),
+    Column("Годовая", Kind.MARK, 9),
+    Column("Экзамен", Kind.MARK, 9),
+    Column("Итоговая", Kind.MARK, 9),
     Column("По предмету", width=22),
     Column("Итог года", width=40),
 ]

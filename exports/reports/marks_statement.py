@@ -92,8 +92,8 @@ def marks_statement(scope: Scope, span: Span, *, journals: QuerySet | None = Non
     columns, periods = _period_columns(classes, span)
     year_end = max(p.ends_on for p in periods) if periods else found.year.ends_on
     finals = FINALS if span.ends_on >= min(year_end, found.year.ends_on) else []
-    mark_columns = [Column(title, width=10) for _, title in columns]
-    mark_columns += [Column(title, width=10) for _, title in finals]
+    mark_columns = [Column(title, Kind.MARK, 10) for _, title in columns]
+    mark_columns += [Column(title, Kind.MARK, 10) for _, title in finals]
     notes = [NOT_HIS_PERIOD] if len({c.grade for c in classes}) > 1 else []
     if len(classes) < len(found.classes):
         notes.append(results.NO_MARKS_IN_GRADE_1)

@@ -18,7 +18,7 @@ from accounts.pdf import pdf_response
 from journal.check_pdf import spravka_filename, spravka_pdf
 from journal.models import JournalCheck, School, TeachingAssignment
 from journal.permissions import school_checked_by
-from journal.queries.checks import CheckSpan, chosen_span, periods_of, year_of
+from journal.queries.checks import BY_KEY, CheckSpan, chosen_span, periods_of, year_of
 from journal.queries.checks.page import check_page
 from journal.queries.journals import JournalFilter, filter_choices
 from journal.queries.late_entries import (
@@ -49,7 +49,8 @@ def _checked_school(request) -> School:
 def _render_check(request, school: School, span: CheckSpan, check: JournalCheck | None):
     today = timezone.localdate()
     wanted = JournalFilter.from_params(request.GET)
-    page = check_page(school, span, check, wanted, today)
+    finding = BY_KEY.get(request.GET.get("finding", ""))
+    page = check_page(school, span, check, wanted, today, finding)
     year = year_of(school, span)
     journals = TeachingAssignment.objects.filter(year=year) if year else \
         TeachingAssignment.objects.none()
@@ -64,6 +65,7 @@ def _render_check(request, school: School, span: CheckSpan, check: JournalCheck 
         "school": school, "page": page, "span": span, "check": check, "today": today,
         "wanted": wanted, "choices": filter_choices(journals), "filters": filters,
         "span_query": urlencode(span.params), "filter_query": urlencode(filters),
+        "finding": finding,
         "months": months, "current": current,
         "periods": periods_of(school, year),
         "may_keep": check is None and year is not None and span.last <= today,

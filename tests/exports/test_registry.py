@@ -6,14 +6,17 @@ input is told in Russian and changes nothing."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from exports.access import report_rights
 from exports.forms import ReportForm
 from exports.models import ReportRun
 from exports.registry import REGISTRY, Exporter, exporter_of, exporters, register
-from exports.table import Table
+from exports.table import Column, Kind, Table
 from tests.conftest import make_staff
 from tests.exports.reports_setup import (  # noqa: F401 (fixtures)
     TODAY,
@@ -43,17 +46,33 @@ def test_every_report_module_registers_its_class_under_its_key():
     assert exporter_of("no-such-report") is None
 
 
-def test_a_new_report_is_one_class():
+def test_a_new_report_is_one_class(client, built):
     @register
     class Hello(Exporter):
         key = "test_hello"
         title = "Проверка"
 
         def table(self, params):
-            return Table(self.title, [], [])
+            return Table(self.title, [Column("Класс"), Column("Дней", Kind.INT)],
+                         [[str(params.scope.school_class), 42]])
 
     try:
         assert exporter_of("test_hello").title == "Проверка"
+        client.force_login(built.deputy)
+        assert 'data-testid="report-test_hello"' in client.get(
+            reverse("exports:index")).content.decode()
+        fields = {"scope": "class", "school_class": built.class_5a.pk, "period": built.q2.pk}
+        page = posted(client, built.deputy, "test_hello", **fields).content.decode()
+        assert '<td class="text-end text-nowrap" data-label="Дней">42</td>' in page
+        response = client.post(url("test_hello"), {**fields, "format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        assert [[cell.value for cell in row] for row in sheet.rows] == [
+            ["Класс", "Дней"], ["5А", 42]]
+        assert client.get(url("test_hello")).status_code == 200
+        client.force_login(built.class_teacher)  # the default audiences: their class only
+        assert posted(client, built.class_teacher, "test_hello", **fields).status_code == 200
+        client.force_login(built.teacher)
+        assert client.get(url("test_hello")).status_code == 404
     finally:
         del REGISTRY["test_hello"]
 

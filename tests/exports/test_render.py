@@ -14,9 +14,10 @@ import shutil
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 
-from ejournal.spreadsheets import from_csv_value
+from ejournal.spreadsheets import FORMULA_STARTS, from_csv_value
 from exports import render
 from exports.registry import CountedRows
 from exports.render.pdf import write_pdf
@@ -81,6 +82,21 @@ def test_xlsx_keeps_a_formula_looking_text_as_text_and_shows_a_dash_for_no_figur
     assert [cell.value for cell in sheet[4]][2:] == ["—", "—", "—", "—"]
     assert (sheet["C3"].value, sheet["D3"].value) == (3.5, 0.5)
     assert sheet["A6"].value == "N — аттестуемые обучающиеся."
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_every_formula_start_stays_text_in_xlsx_and_csv(start):
+    text = f"{start}SUM(1+1)"
+    table = Table("Отчёт", [Column(start + "Заголовок"), Column("Число", Kind.INT)], [[text, 1]])
+
+    sheet = load_workbook(io.BytesIO(written(table, "xlsx"))).active
+    as_read = start.replace("\r", "\n")  # XML reads a carriage return as a line feed
+    assert (sheet["A1"].value, sheet["A1"].data_type) == (as_read + "Заголовок", "s")
+    assert (sheet["A2"].value, sheet["A2"].data_type) == (as_read + text[1:], "s")
+    rows = list(csv.reader(io.StringIO(written(table, "csv").decode("utf-8-sig"), newline=""),
+                           delimiter=";"))
+    assert rows[0][0] == "'" + start + "Заголовок"
+    assert rows[1] == ["'" + text, "1"] and from_csv_value(rows[1][0]) == text
 
 
 def test_csv_opens_in_a_russian_excel_as_columns():

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import io
 
 import pytest
+from openpyxl import load_workbook
 
+from exports import render
 from exports.reports.marks_statement import marks_statement
 from exports.table import Scope, Span
 from journal.models import TeachingAssignment
@@ -43,6 +46,24 @@ def test_a_class_over_the_year(world):
     assert marks["Зайцева Инна", "Математика"]["1-я четверть"] == "5"
     assert marks["Ильин Кирилл", "Математика"]["Примечание"] == "выбытие 01.12.2026"
     assert marks["Козлова Лариса", "Русский язык"]["Примечание"] == "прибытие 01.12.2026"
+
+
+def test_marks_are_numbers_in_xlsx_and_the_other_marks_text(world):
+    table = marks_statement(Scope(world.school, school_class=world.class_5a), whole_year(world))
+    target = io.BytesIO()
+    render.write(table, "xlsx", target)
+    sheet = load_workbook(target).active
+    header = [cell.value for cell in sheet[1]]
+    rows = {(row[2].value, row[3].value): row for row in sheet.iter_rows(min_row=2)
+            if row[3].value == "Математика"}
+
+    volkov = rows["Волков Глеб", "Математика"]
+    second, final = volkov[header.index("2-я четверть")], volkov[header.index("Итоговая")]
+    assert (second.value, second.data_type, final.value, final.data_type) == (3, "n", 4, "n")
+    not_certified = rows["Егорова Жанна", "Математика"][header.index("2-я четверть")]
+    exempt = rows["Жуков Захар", "Математика"][header.index("Годовая")]
+    assert (not_certified.value, not_certified.data_type) == ("н/а", "s")
+    assert (exempt.value, exempt.data_type) == ("осв", "s")
 
 
 def test_each_student_has_their_own_subjects_only(world):

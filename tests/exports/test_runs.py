@@ -180,7 +180,15 @@ def test_files_past_their_time_are_removed_with_their_rows(built, settings, tmp_
     assert list(ReportRun.objects.all()) == [fresh]
     assert (tmp_path / fresh.file.name).exists()
     assert remove_expired_reports(timezone.now() + dt.timedelta(days=7)) == 1
-    assert "remove-expired-reports" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_the_beat_removes_them_every_night(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["remove-expired-reports"]
+
+    assert entry["task"] == remove_expired_reports_task.name
+    schedule = entry["schedule"]
+    assert len(schedule.day_of_month) == 31 and len(schedule.day_of_week) == 7
+    assert schedule.hour == {2} and schedule.minute == {30}
 
 
 def test_a_file_gone_from_the_storage_is_not_found(client, built, tmp_path):

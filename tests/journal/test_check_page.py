@@ -129,6 +129,28 @@ def test_totals_on_top(client, built):
     assert 'data-testid="idle-teacher"' in page and "Руднева Анна Павловна" in page
 
 
+def test_a_total_links_to_the_journals_behind_it(client, built):
+    page = page_of(client, built.deputy)
+    row = page[page.index('data-testid="total-row" data-finding="few_marks"'):]
+    [link] = re.findall(r'href="([^"]+)" data-testid="total-link"', row[:row.index("</tr>")])
+    url = urlsplit(link.replace("&amp;", "&"))
+    assert url.fragment == "journals"
+    assert parse_qs(url.query)["finding"] == ["few_marks"]
+
+    narrowed = page_of(client, built.deputy, **{k: v[0] for k, v in parse_qs(url.query).items()})
+    cards = re.findall(r'data-testid="check-journal" data-journal="(\d+)"', narrowed)
+    small = built.small
+    assert {int(pk) for pk in cards} == {small.maths_5a.pk, small.russian_5a.pk,
+                                         small.english_5a_group1.pk}
+    assert set(re.findall(r'data-testid="journal-finding" data-finding="(\w+)"', narrowed)) == {
+        "few_marks"}
+    assert "Показано только: «Меньше отметок, чем нужно для отметки за период»" in narrowed
+    # The totals stay whole; a finding with nothing found is not a link.
+    assert 'data-testid="total-row" data-finding="no_topic"' in narrowed
+    nothing = page[page.index('data-testid="total-row" data-finding="term_missing"'):]
+    assert 'data-testid="total-link"' not in nothing[:nothing.index("</tr>")]
+
+
 def test_a_kept_checks_remark_link_names_the_check(client, built, kept):
     page = page_of(client, built.deputy, reverse("journal:check", args=[kept.pk]))
     remark = re.search(r'href="([^"]+)" data-testid="remark-from-finding"', page).group(1)

@@ -144,7 +144,9 @@ class CheckPage:
 
 
 def check_page(school: School, span: CheckSpan, check: JournalCheck | None,
-               wanted: JournalFilter, today: dt.date) -> CheckPage:
+               wanted: JournalFilter, today: dt.date, finding: Finding | None = None
+               ) -> CheckPage:
+    """`finding`: the journals list shows only it (a total's link), the totals stay whole."""
     narrowed = {"school_class": wanted.school_class, "teacher": wanted.teacher,
                 "subject": wanted.subject}
     live = check_figures(school, span, today=today, **narrowed)
@@ -155,7 +157,7 @@ def check_page(school: School, span: CheckSpan, check: JournalCheck | None,
         findings = [FindingRow(change, journal["items"].get(key, []), journal,
                                check.pk if check else None)
                     for key, change in changes[journal["id"]].items()
-                    if change.live or change.kept]
+                    if (change.live or change.kept) and finding in (None, change.finding)]
         if findings:
             rows.append(JournalRow(journal, findings))
     return CheckPage(span=span, live=live, kept=kept, check=check,
