@@ -13,7 +13,9 @@ refused; `LIFETIME` bounds what else could be missed.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
@@ -26,7 +28,7 @@ LIFETIME = 60 * 60
 
 
 def _key(user_id: int) -> str:
-    return f"diary:family:{user_id}"
+    return f"diary:family:v2:{user_id}"
 
 
 def _schools(family: list[tuple[Student, queries.Enrolments]]) -> frozenset[int]:
@@ -34,8 +36,16 @@ def _schools(family: list[tuple[Student, queries.Enrolments]]) -> frozenset[int]
     return frozenset(student.school_id for student, _ in family)
 
 
-def family_enrolments(user, *, themself: bool, children: bool, today: dt.date
-                      ) -> list[tuple[Student, queries.Enrolments]]:
+@dataclass(frozen=True)
+class Family:
+    """The family's students with their enrolments, and a token new at every build (what is
+    cached from it, a whole page, holds while the token is the same)."""
+
+    members: list[tuple[Student, queries.Enrolments]]
+    token: int
+
+
+def family_enrolments(user, *, themself: bool, children: bool, today: dt.date) -> Family:
     """`queries.family_enrolments`, from the cache while it still holds.
 
     An entry is stored with the versions read after its rows, and the families' version
@@ -49,8 +59,9 @@ def family_enrolments(user, *, themself: bool, children: bool, today: dt.date
         if (day == today and cached_halves == halves
                 and versions.stamp((), *schools) == cached_stamp):
             return family
-    family = queries.family_enrolments(user, themself=themself, children=children)
-    schools = _schools(family)
+    members = queries.family_enrolments(user, themself=themself, children=children)
+    family = Family(members, secrets.randbits(62))
+    schools = _schools(members)
     stamp, families_after = versions.stamp_and_families((), *schools)
     if families_after != families_before:
         stamp = ""

@@ -32,7 +32,7 @@ from journal.models import Enrolment
 # several setup rows deleted at once) and the cache's size.
 LIFETIME = 30 * 60
 # A week's body is ~40 KB of HTML and ~6 KB compressed: more pages fit in the cache.
-_LEVEL = 1
+LEVEL = 1
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MARKER = re.compile(r"<!--new:(dot|badge):(\d+)-->")
@@ -73,15 +73,21 @@ def _enrolled(rows: list[Enrolment]) -> str:
         f"{e.school_class.year.school.rounding_threshold}" for e in rows)
 
 
+def scope(student, enrolments: list[Enrolment]) -> tuple[set[int], int]:
+    """The classes and the school whose data versions a page of the student's is built from."""
+    return {e.school_class_id for e in enrolments}, student.school_id
+
+
 def body(page: str, student, enrolments: list[Enrolment], choices: tuple, today: dt.date,
          render: Callable[[], str]) -> str:
     """The page's body from the cache, else `render()`ed and kept."""
-    stamp = versions.stamp({e.school_class_id for e in enrolments}, student.school_id)
+    class_ids, school_id = scope(student, enrolments)
+    stamp = versions.stamp(class_ids, school_id)
     parts = f"{page}|{student.pk}|{choices}|{today}|{_enrolled(enrolments)}|{stamp}"
     key = f"diary:{page}:{student.pk}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
     stored = cache.get(key)
     if stored is not None:
         return zlib.decompress(stored).decode()
     html = render()
-    cache.set(key, zlib.compress(html.encode(), _LEVEL), LIFETIME)
+    cache.set(key, zlib.compress(html.encode(), LEVEL), LIFETIME)
     return html

@@ -10,23 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from accounts.access import navigation_of, person_of
 from accounts.models import PersonalDataEvent, Student
 from accounts.services import personal_data
-from diary import family_cache, fragments, queries
+from diary import family_cache, fragments, pages, queries
 from diary.access import access_student, family_of, students_visible_to
-from diary.activity import last_visit_before, record_view
 from diary.chart import averages_charts
 from journal.models import AcademicYear, Enrolment
 from journal.weeks import parse_week
-from messaging.notices.queries import in_diary
+from messaging.notices.queries import in_diary, notices_change_after
 
 # The current notices the week shows on top; the rest are on the notices page.
 NOTICES = 3
@@ -49,6 +50,8 @@ class Opened:
     family: list[Student]
     as_staff: bool
     enrolments: queries.Enrolments
+    # The cached family's (`diary.family_cache`); None when the student was found otherwise.
+    family_token: int | None = None
 
     @property
     def current(self) -> Enrolment | None:
@@ -76,11 +79,11 @@ def _open(request, student_id: int) -> Opened:
     family = family_cache.family_enrolments(request.user, themself=flags.is_student,
                                             children=flags.is_parent,
                                             today=timezone.localdate())
-    students = [student for student, _ in family]
-    for student, enrolments in family:
+    students = [student for student, _ in family.members]
+    for student, enrolments in family.members:
         if student.pk == student_id:
             return Opened(student=student, family=students, as_staff=False,
-                          enrolments=enrolments)
+                          enrolments=enrolments, family_token=family.token)
     student = access_student(request.user, student_id)
     as_staff = not family_of(request.user).filter(pk=student.pk).exists()
     if not as_staff:
@@ -99,21 +102,37 @@ def _body(opened: Opened, name: str, choices: tuple, today: dt.date,
                               "student": opened.student, "today": today, **build()}))
 
 
-def _render(request, template: str, opened: Opened, page: str, body: str, **context):
-    seen_until = None
-    if not opened.as_staff:
-        # Only the family's own views count as visits; staff looking in go to the
-        # personal-data log instead.
-        seen_until = last_visit_before(request.user, timezone.now())
-        record_view(request.user, page.removeprefix("diary:"), opened.student)
-    else:
+def diary_page(name: str):
+    """A diary page's view, called with the student opened for the reader (`_open`) when the
+    page is not kept for them (`diary.pages`)."""
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def page(request, student_id: int):
+            opened = _open(request, student_id)
+            lookup = pages.look_up(request, opened, name)
+            return lookup.response or view(request, opened, lookup)
+        return page
+    return decorate
+
+
+def _render(request, template: str, opened: Opened, page: str, body: str,
+            lookup: pages.Lookup, until: dt.datetime | None = None, **context):
+    """The page around its body. A family member's is kept for their next visit
+    (`diary.pages`) and served with their visit recorded; staff looking in go to the
+    personal-data log instead, and see nothing marked new."""
+    context = {"student": opened.student, "family": opened.family if not opened.as_staff else [],
+               "as_staff": opened.as_staff, "enrolment": opened.current, "page": page,
+               "pages": PAGES, **context}
+    if opened.as_staff:
         personal_data.record_view(request.user, request, opened.student.user,
                                   PersonalDataEvent.Kind.VIEW_DIARY,
                                   "дневник: " + next(title for name, title, _ in PAGES if name == page))
-    return render(request, template, {
-        "student": opened.student, "family": opened.family if not opened.as_staff else [],
-        "as_staff": opened.as_staff, "enrolment": opened.current, "page": page,
-        "pages": PAGES, "body": fragments.with_new(body, seen_until), **context})
+        return render(request, template, {**context, "body": fragments.with_new(body, None)})
+    html = render_to_string(template, {**context, "body": mark_safe(body),  # noqa: S308
+                                       "csrf_token": pages.CSRF_SLOT}, request)
+    pages.keep(request, lookup, html, until)
+    return pages.serve(request, opened, page, html)
 
 
 def _gets_marks(enrolment: Enrolment | None) -> bool:
@@ -144,9 +163,8 @@ def index(request):
     return render(request, "diary/students.html", {"classes": classes})
 
 
-@login_required
-def week(request, student_id: int):
-    opened = _open(request, student_id)
+@diary_page("diary:week")
+def week(request, opened: Opened, lookup: pages.Lookup):
     today = timezone.localdate()
     monday, error = parse_week(request.GET.get("week"), today)
 
@@ -159,8 +177,9 @@ def week(request, student_id: int):
     enrolled_now = [e.school_class for e in opened.enrolments.rows
                     if e.is_active_on(today) and e.school_class.year.is_current]
     notices = in_diary(enrolled_now, parents=opened.student.user_id != request.user.pk)[:NOTICES]
-    return _render(request, "diary/week.html", opened, "diary:week", body, week_error=error,
-                   monday=monday, notices=notices)
+    return _render(request, "diary/week.html", opened, "diary:week", body, lookup,
+                   until=notices_change_after(enrolled_now), week_error=error, monday=monday,
+                   notices=notices)
 
 
 def _period_context(request, opened: Opened, today: dt.date):
@@ -180,9 +199,8 @@ def _period_asked(request, *choices: str) -> str:
     return wanted if wanted.isdigit() or wanted in choices else ""
 
 
-@login_required
-def marks(request, student_id: int):
-    opened = _open(request, student_id)
+@diary_page("diary:marks")
+def marks(request, opened: Opened, lookup: pages.Lookup):
     today = timezone.localdate()
 
     def build() -> dict:
@@ -195,7 +213,7 @@ def marks(request, student_id: int):
                 "marks_allowed": _gets_marks(opened.current)}
 
     body = _body(opened, "marks", (_period_asked(request),), today, build)
-    return _render(request, "diary/marks.html", opened, "diary:marks", body)
+    return _render(request, "diary/marks.html", opened, "diary:marks", body, lookup)
 
 
 def _chosen_year(request, years: list[AcademicYear]) -> AcademicYear | None:
@@ -210,11 +228,10 @@ def _chosen_year(request, years: list[AcademicYear]) -> AcademicYear | None:
     return year
 
 
-@login_required
-def finals(request, student_id: int):
+@diary_page("diary:finals")
+def finals(request, opened: Opened, lookup: pages.Lookup):
     """Term, year, exam and final marks of a year the student was enrolled in: the current one,
     or an earlier one chosen (last year's after the rollover)."""
-    opened = _open(request, student_id)
     today = timezone.localdate()
     years = opened.enrolments.years(today)
     year = _chosen_year(request, years)
@@ -231,12 +248,11 @@ def finals(request, student_id: int):
                 "year_enrolment": enrolment, "marks_allowed": _gets_marks(enrolment)}
 
     body = _body(opened, "finals", (year.pk if year else None,), today, build)
-    return _render(request, "diary/finals.html", opened, "diary:finals", body)
+    return _render(request, "diary/finals.html", opened, "diary:finals", body, lookup)
 
 
-@login_required
-def attendance(request, student_id: int):
-    opened = _open(request, student_id)
+@diary_page("diary:attendance")
+def attendance(request, opened: Opened, lookup: pages.Lookup):
     today = timezone.localdate()
 
     def build() -> dict:
@@ -247,12 +263,11 @@ def attendance(request, student_id: int):
         return {"periods": periods, "period": period, "report": report, "year": year}
 
     body = _body(opened, "attendance", (_period_asked(request, "year"),), today, build)
-    return _render(request, "diary/attendance.html", opened, "diary:attendance", body)
+    return _render(request, "diary/attendance.html", opened, "diary:attendance", body, lookup)
 
 
-@login_required
-def homework(request, student_id: int):
-    opened = _open(request, student_id)
+@diary_page("diary:homework")
+def homework(request, opened: Opened, lookup: pages.Lookup):
     today = timezone.localdate()
 
     def build() -> dict:
@@ -262,12 +277,11 @@ def homework(request, student_id: int):
         return {"days": days}
 
     body = _body(opened, "homework", (), today, build)
-    return _render(request, "diary/homework.html", opened, "diary:homework", body)
+    return _render(request, "diary/homework.html", opened, "diary:homework", body, lookup)
 
 
-@login_required
-def chart(request, student_id: int):
-    opened = _open(request, student_id)
+@diary_page("diary:chart")
+def chart(request, opened: Opened, lookup: pages.Lookup):
     today = timezone.localdate()
 
     def build() -> dict:
@@ -279,4 +293,4 @@ def chart(request, student_id: int):
         return {"charts": charts, "year": year}
 
     body = _body(opened, "chart", (), today, build)
-    return _render(request, "diary/chart.html", opened, "diary:chart", body)
+    return _render(request, "diary/chart.html", opened, "diary:chart", body, lookup)

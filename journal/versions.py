@@ -104,12 +104,26 @@ def _current(keys: list[str], also: tuple[str, ...] = ()) -> dict:
     return found
 
 
+def _stamp_keys(class_ids: Iterable[int], school_ids: Iterable[int]) -> list[str]:
+    return [_SETUP_KEY, *(_school_key(pk) for pk in sorted(set(school_ids))),
+            *sorted({_class_key(pk) for pk in class_ids})]
+
+
+def _joined(found: dict, keys: list[str]) -> str:
+    return ".".join(str(found.get(key, "")) for key in keys)
+
+
 def stamp(class_ids: Iterable[int], *school_ids: int) -> str:
     """The versions of the classes, the schools and the setup, as one string for a cache key."""
-    keys = [_SETUP_KEY, *(_school_key(pk) for pk in sorted(set(school_ids))),
-            *sorted({_class_key(pk) for pk in class_ids})]
-    found = _current(keys)
-    return ".".join(str(found.get(key, "")) for key in keys)
+    keys = _stamp_keys(class_ids, school_ids)
+    return _joined(_current(keys), keys)
+
+
+def stamp_with(key: str, class_ids: Iterable[int], *school_ids: int) -> tuple[str, object]:
+    """(`stamp`, what is cached at `key`), in one round trip."""
+    keys = _stamp_keys(class_ids, school_ids)
+    found = _current(keys, also=(key,))
+    return _joined(found, keys), found.get(key)
 
 
 def families_and(key: str) -> tuple[object, object]:
@@ -120,10 +134,9 @@ def families_and(key: str) -> tuple[object, object]:
 
 def stamp_and_families(class_ids: Iterable[int], *school_ids: int) -> tuple[str, object]:
     """(`stamp`, the families' version now), in one round trip."""
-    keys = [_SETUP_KEY, *(_school_key(pk) for pk in sorted(set(school_ids))),
-            *sorted({_class_key(pk) for pk in class_ids})]
+    keys = _stamp_keys(class_ids, school_ids)
     found = _current([*keys, _FAMILIES_KEY])
-    return ".".join(str(found.get(key, "")) for key in keys), found.get(_FAMILIES_KEY)
+    return _joined(found, keys), found.get(_FAMILIES_KEY)
 
 
 # The listeners --------------------------------------------------------------------------------

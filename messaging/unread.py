@@ -8,6 +8,7 @@ that makes something new or marks something read for a user calls `forget` for t
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -33,6 +34,9 @@ class UnreadNotice:
 class Unread:
     mail: int = 0
     notifications: int = 0
+    # New at every count: what is cached from the counts (a whole page) holds while it is
+    # the same.
+    token: int = 0
 
 
 def _key(user_id: int) -> str:
@@ -64,7 +68,7 @@ def unread_of(user_id: int) -> Unread:
         ).count()
         notifications = Notification.objects.filter(recipient_id=user_id,
                                                     read_at__isnull=True).count()
-        counts = (mail, notifications)
+        counts = (mail, notifications, secrets.randbits(62))
         cache.set(_key(user_id), counts, _TTL)
     return Unread(*counts)
 

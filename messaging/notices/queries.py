@@ -143,6 +143,18 @@ def in_diary(classes: list[SchoolClass], *, parents: bool,
     return sorted(found, key=lambda notice: (notice.publish_at, notice.pk), reverse=True)
 
 
+def notices_change_after(classes: list[SchoolClass], now: dt.datetime | None = None
+                         ) -> dt.datetime | None:
+    """When the next of the schools' notices is published or expires: until then `in_diary`
+    gives the same for these classes."""
+    now = now or timezone.now()
+    moments = [moment for school_id in {c.year.school_id for c in classes}
+               for notice in school_notices(school_id)
+               for moment in (notice.publish_at, notice.expires_at)
+               if moment is not None and moment > now]
+    return min(moments, default=None)
+
+
 def files_readable_by(user) -> QuerySet[AnnouncementFile]:
     """Attachments a user may download: those of the notices they may open."""
     return AnnouncementFile.objects.filter(announcement__in=readable_by(user))
