@@ -34,7 +34,9 @@ from diary.activity import last_visit_before, record_view
 from journal import versions
 from messaging.unread import unread_of
 
-LIFETIME = 30 * 60
+# A visit lasts about 3 minutes: long enough for its reloads, short enough that a region's
+# evening keeps about a gigabyte of pages (docs/capacity.md).
+LIFETIME = 5 * 60
 CSRF_SLOT = "csrf-slot-of-a-kept-page"
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
