@@ -49,9 +49,10 @@ class _MessageForm(forms.Form):
 
 
 class ComposeForm(_MessageForm):
-    to = forms.Field(label="Кому", widget=forms.SelectMultiple(attrs={
-        "class": "form-select mail-picker", "size": 12, "data-mail-picker": True}),
-        error_messages={"required": "Выберите, кому написать."})
+    # Checkboxes rather than a multi-select: a label wraps, so a phone shows a teacher's
+    # subjects and a parent's children in full (compose.html draws them from `sections`).
+    to = forms.Field(label="Кому", widget=forms.CheckboxSelectMultiple,
+                     error_messages={"required": "Выберите, кому написать."})
     subject = forms.CharField(label="Тема", max_length=Thread._meta.get_field("subject").max_length,
                               widget=forms.TextInput(attrs={"class": "form-control"}),
                               error_messages={"required": "Укажите тему сообщения."})
@@ -62,6 +63,14 @@ class ComposeForm(_MessageForm):
         """Show these groups and people in the picker (what `queries.picker` lists)."""
         self.fields["to"].widget.choices = [
             (s.label, [(o.value, o.label) for o in s.options]) for s in sections]
+
+    def sections(self):
+        """The picker's sections as (label, options, index), each option with its checkbox's
+        name, value, label, id and whether it is checked."""
+        field = self["to"]
+        widget = field.field.widget
+        return widget.optgroups(field.html_name, widget.format_value(field.value()),
+                                {"id": field.auto_id})
 
     def clean_to(self):
         people, groups = parse_recipients(self.cleaned_data["to"])

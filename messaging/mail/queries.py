@@ -129,7 +129,8 @@ def _roles_of(audience: Audience, users: list[User]) -> dict[int, list[str]]:
     rows = StaffRole.objects.filter(school=audience.school, user__in=users,
                                     role__in=MAIL_ADMINISTRATION).order_by("role")
     for row in rows:
-        roles[row.user_id].append(Role(row.role).label.lower())
+        label = Role(row.role).label  # «Заместитель директора по УВР»: keep the acronym
+        roles[row.user_id].append(label[0].lower() + label[1:])
     return roles
 
 

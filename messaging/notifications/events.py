@@ -1,5 +1,5 @@
 """From the journal's writes to notifications for families (and, for a mark over an absence,
-the deputy directors).
+the school's administration).
 
 The journal sends `journal_changed` with the history rows of every write, inside its
 transaction. `on_journal_changed` keeps the ids of the rows that may tell somebody something
@@ -13,10 +13,12 @@ it is then and tells, once per key:
   less: `forecast:<assignment>:<period>:<student>`;
 - a term or year mark set: `term_mark:<final mark>:<value>`;
 - a mark over an absence, with the teacher's explanation, to the parents and the school's
-  deputy directors: `over_absence:<mark>`.
+  administration — its director and deputy directors (`TOLD_OF_MARKS_OVER_ABSENCES`), each
+  once whatever roles they hold: `over_absence:<mark>`.
 Only recent lessons tell anyone (`RECENT_DAYS`): a correction of October's journal in
 December tells nobody; and so the demo's year of journal data costs two queries here.
-Recipients are the student's linked parents with an active account, never anyone else.
+Otherwise recipients are the student's linked parents with an active account, never anyone
+else.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from messaging.models.notifications import Event
 from messaging.notifications.services import Notice, notify_many, withdraw
 
 RECENT_DAYS = 14
+# The regulations want "the parents and the administration" told of a mark over an absence.
+TOLD_OF_MARKS_OVER_ABSENCES = frozenset({Role.DIRECTOR, Role.DEPUTY})
 LOW_MARKS = frozenset({Mark.Value.TWO, Mark.Value.ONE})
 TERM_KINDS = frozenset({FinalMark.Kind.PERIOD, FinalMark.Kind.YEAR})
 ABSENT = Absence.Kind.ABSENT
@@ -180,11 +184,12 @@ def _absences(batch: _Batch) -> tuple[list[Notice | None], set[str]]:
     return notices, stale
 
 
-def _deputies(school_ids: set[int]) -> dict[int, list[int]]:
+def _administration(school_ids: set[int]) -> dict[int, list[int]]:
+    """The active directors and deputy directors of each school, each user once."""
     found: dict[int, list[int]] = defaultdict(list)
-    rows = StaffRole.objects.filter(school_id__in=school_ids, role=Role.DEPUTY,
-                                    user__is_active=True)
-    for school_id, user_id in rows.values_list("school_id", "user_id"):
+    rows = StaffRole.objects.filter(school_id__in=school_ids,
+                                    role__in=TOLD_OF_MARKS_OVER_ABSENCES, user__is_active=True)
+    for school_id, user_id in rows.values_list("school_id", "user_id").distinct():
         found[school_id].append(user_id)
     return found
 
@@ -193,7 +198,8 @@ def _marks(batch: _Batch) -> list[Notice | None]:
     mark_ids = {r.entity_id for r in batch.of(Entity.MARK) if r.action != Action.DELETE}
     marks = list(Mark.objects.filter(pk__in=mark_ids).order_by("pk"))
     over = [m for m in marks if m.over_absence_note]
-    deputies = _deputies({batch.lessons[m.lesson_id].assignment.year.school_id for m in over})
+    administration = _administration(
+        {batch.lessons[m.lesson_id].assignment.year.school_id for m in over})
     notices = []
     for mark in marks:
         lesson, student = batch.lessons[mark.lesson_id], batch.students[mark.student_id]
@@ -216,7 +222,7 @@ def _marks(batch: _Batch) -> list[Notice | None]:
                 f"{_ending(student)} на уроке «{subject}» {day}, отметка «{mark.value}» "
                 f"поставлена поверх пропуска. Пояснение учителя: {mark.over_absence_note}. "
                 f"{school.name}.",
-                _week_link(student.pk, lesson.date), also=deputies.get(school.pk, ())))
+                _week_link(student.pk, lesson.date), also=administration.get(school.pk, ())))
     return notices
 
 

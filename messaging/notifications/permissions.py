@@ -23,7 +23,8 @@ from journal.models import School, SchoolClass
 from journal.permissions import school_of_role
 from messaging.models import Delivery, InformationRefusal
 
-# The school's administration: told of marks over absences; sees refusals and deliveries.
+# The school's administration: sees refusals and deliveries. (Of marks over absences the
+# director and the deputy directors are told: `events.TOLD_OF_MARKS_OVER_ABSENCES`.)
 ADMINISTRATION = frozenset({Role.DIRECTOR, Role.DEPUTY, Role.ADMINISTRATOR})
 # Record refusals for every parent of their school (class teachers: their class's parents).
 REFUSAL_KEEPERS = ADMINISTRATION | {Role.DIARY_COORDINATOR}

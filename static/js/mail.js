@@ -1,5 +1,5 @@
 // The mail's recipient picker: a text box that narrows the long list of people and groups
-// (templates/messaging/mail/compose.html). Chosen options stay visible, whatever is typed.
+// (templates/messaging/mail/compose.html). Checked people stay visible, whatever is typed.
 (function () {
   "use strict";
 
@@ -8,33 +8,34 @@
   }
 
   function setUp(filter) {
-    const select = document.getElementById(filter.dataset.pickerFilter);
-    if (!select) return;
-    const counter = document.querySelector(`[data-picker-count="${select.id}"]`);
+    const picker = document.getElementById(filter.dataset.pickerFilter);
+    if (!picker) return;
+    const counter = document.querySelector(`[data-picker-count="${picker.id}"]`);
 
     function showCount() {
       if (!counter) return;
-      const chosen = select.selectedOptions.length;
+      const chosen = picker.querySelectorAll("input:checked").length;
       counter.textContent = chosen ? `Выбрано: ${chosen}` : "";
     }
 
     function apply() {
       const words = normalised(filter.value).split(/\s+/).filter(Boolean);
-      select.querySelectorAll("optgroup").forEach((group) => {
-        const section = normalised(group.label);
+      picker.querySelectorAll("[data-picker-section]").forEach((section) => {
+        const heading = normalised(section.querySelector("legend").textContent);
         let shown = 0;
-        group.querySelectorAll("option").forEach((option) => {
-          const text = `${section} ${normalised(option.textContent)}`;
-          const match = option.selected || words.every((word) => text.includes(word));
+        section.querySelectorAll("[data-picker-option]").forEach((option) => {
+          const text = `${heading} ${normalised(option.textContent)}`;
+          const match = option.querySelector("input").checked
+            || words.every((word) => text.includes(word));
           option.hidden = !match;
           if (match) shown += 1;
         });
-        group.hidden = shown === 0;
+        section.hidden = shown === 0;
       });
     }
 
     filter.addEventListener("input", apply);
-    select.addEventListener("change", showCount);
+    picker.addEventListener("change", showCount);
     apply();
     showCount();
   }

@@ -160,7 +160,7 @@ def test_the_picker_groups_people_by_class_with_their_children(db, mail_school):
         "Матвеева Ольга Игоревна — математика, английский язык",
         "Руднева Анна Павловна — русский язык, литературное чтение, "
         "классный руководитель 5А"]
-    assert parents_view["Администрация"][0] == "Админов Игорь — администратор (зам. по икт)"
+    assert parents_view["Администрация"][0] == "Админов Игорь — администратор (зам. по ИКТ)"
 
 
 def test_an_administrator_who_also_leads_a_class_still_reaches_everyone(db, mail_school):

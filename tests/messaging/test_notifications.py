@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from accounts.models import ContactChannel
+from accounts.models import ContactChannel, StaffRole
+from accounts.roles import Role
 from journal.models import StudyPeriod
 from journal.services.absences import set_absence_reason
 from journal.services.cells import set_cell
@@ -172,17 +173,26 @@ def test_a_two_with_a_failing_forecast_tells_the_parents_of_both(
     assert len(told(emailed_parent, Event.FAILING_FORECAST)) == 1
 
 
-def test_a_mark_over_an_absence_tells_the_parents_and_the_deputy(
-        committed, teacher, lesson, vasya, emailed_parent, deputy, director):
+@pytest.mark.parametrize("director_is_also_deputy", [False, True])
+def test_a_mark_over_an_absence_tells_the_parents_and_the_administration_once_each(
+        committed, school, teacher, lesson, vasya, emailed_parent, deputy, director,
+        smtp_server, director_is_also_deputy):
+    if director_is_also_deputy:
+        StaffRole.objects.create(user=director, school=school, role=Role.DEPUTY)
+    # The director chose e-mail with a recorded consent; the deputy did not.
+    consent(director, ContactChannel.Kind.EMAIL, "director@example.ru")
+    choose(director, Channel.EMAIL, [Event.MARK_OVER_ABSENCE])
     committed(set_cell, teacher, lesson, vasya, "н")
     committed(set_cell, teacher, lesson, vasya, "4 н",
               over_absence_note="Контрольная написана после уроков 17.11")
 
-    for user in (emailed_parent, deputy):
+    for user in (emailed_parent, deputy, director):
         [notice] = told(user, Event.MARK_OVER_ABSENCE)
         assert "Пояснение учителя: Контрольная написана после уроков 17.11" in notice.text
         assert "Петров Василий (5А класс)" in notice.text
-    assert told(director) == []
+    # E-mail only where it was chosen and consented to: the deputy's stays in the system.
+    over = [m for m in smtp_server.messages if "поверх пропуска" in header(m, "Subject")]
+    assert sorted(m["To"] for m in over) == ["director@example.ru", "petrova@example.ru"]
 
 
 def test_a_term_mark_tells_the_parents(committed, small_school, teacher, vasya, parent):
