@@ -41,13 +41,14 @@ WHO_RECORDS_CONSENT = ("Согласие и адрес записывает кл
 
 
 def events_for(person) -> tuple[str, ...]:
-    """The events a person may be told about: a parent all of them; the administration also
-    marks over absences; everyone new messages and notices."""
-    from messaging.notifications.permissions import is_administration
+    """The events a person may be told about: a parent all of them; the director and the
+    deputies, who are told of them, also marks over absences; everyone new messages and
+    notices."""
+    from messaging.notifications.events import TOLD_OF_MARKS_OVER_ABSENCES
 
     if person.is_parent:
         return FAMILY_EVENTS
-    if is_administration(person):
+    if person.staff_roles & TOLD_OF_MARKS_OVER_ABSENCES:
         return ADMINISTRATION_EVENTS
     return EVERYONE_EVENTS
 

@@ -159,13 +159,17 @@ def test_bad_quiet_hours_are_refused_in_russian_and_change_nothing(client, paren
 
 
 def test_staff_are_offered_messages_and_notices_the_deputy_also_marks_over_absence(
-        client, teacher, deputy):
+        client, teacher, deputy, director, administrator):
     client.force_login(teacher)
     page = client.get(SETTINGS).content.decode()
     assert 'name="message-internal"' in page and 'name="absence-internal"' not in page
     assert 'name="mark_over_absence-internal"' not in page
-    client.force_login(deputy)
-    assert 'name="mark_over_absence-internal"' in client.get(SETTINGS).content.decode()
+    for told in (deputy, director):
+        client.force_login(told)
+        assert 'name="mark_over_absence-internal"' in client.get(SETTINGS).content.decode()
+    # The administrator (ICT) is not told of them, so is not offered the choice either.
+    client.force_login(administrator)
+    assert 'name="mark_over_absence-internal"' not in client.get(SETTINGS).content.decode()
 
 
 # Refusals --------------------------------------------------------------------------------------
