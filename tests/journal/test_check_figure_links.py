@@ -63,7 +63,7 @@ def test_every_general_figure_is_a_link_to_its_list(client, built):
 
     for figure in GENERAL_FIGURES:
         listed = followed(client, built.deputy, figure_link(page, figure.key))
-        assert f"{figure.label}: " in listed, figure.key
+        assert f"{figure.title}: " in listed, figure.key
         assert "Проверка журналов · ноябрь 2026" in listed
 
 
@@ -138,7 +138,7 @@ def test_the_teachers_share_lists_who_wrote_and_who_did_not(client, built):
     teachers = followed(client, built.deputy, figure_link(page, "teachers"))
 
     assert unescape(header_link) == unescape(figure_link(page, "teachers"))
-    assert "Учителей, делавших записи в журнале, %: 33" in teachers
+    assert "Учителей, делавших записи в журнале: 33 %" in teachers
     active = re.findall(r'data-active="1">\s*<a href="[^"]+">([^<]+)', teachers)
     idle = re.findall(r'data-active="0">\s*<a href="[^"]+">([^<]+)', teachers)
     assert active == ["Матвеева Ольга Игоревна"]

@@ -42,6 +42,11 @@ class GeneralFigure:
     lessons: Q | None = None             # a journal's lessons it counts (None: not lessons)
 
     @property
+    def title(self) -> str:
+        """The label without its unit: «Родителей, открывавших дневник» (then «: 40 %»)."""
+        return self.label.removesuffix(", %")
+
+    @property
     def listed_journals(self) -> Callable[[dict], bool]:
         """Journals listed behind it: all for a count of journals or lessons, else those it
         counts something in."""
