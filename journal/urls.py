@@ -48,6 +48,7 @@ urlpatterns = [
     path("checks/<int:check_id>/", checks.check_page_kept, name="check"),
     path("checks/<int:check_id>/spravka.pdf", checks.check_spravka, name="check_spravka"),
     path("checks/late/", checks.late_entries_page, name="late_entries"),
+    path("checks/figures/<slug:key>/", checks.check_figure, name="check_figure"),
     path("remarks/", remarks.school_list, name="remarks"),
     path("remarks/mine/", remarks.my_list, name="my_remarks"),
     path("remarks/new/", remarks.remark_new, name="remark_new"),

@@ -18,8 +18,18 @@ from accounts.pdf import pdf_response
 from journal.check_pdf import spravka_filename, spravka_pdf
 from journal.models import JournalCheck, School, TeachingAssignment
 from journal.permissions import school_checked_by
-from journal.queries.checks import BY_KEY, CheckSpan, chosen_span, periods_of, year_of
+from journal.queries.checks import (
+    BY_KEY,
+    CheckSpan,
+    check_figures,
+    chosen_span,
+    periods_of,
+    year_of,
+)
+from journal.queries.checks.behind import BY_KEY as FIGURES_BEHIND
+from journal.queries.checks.behind import FAMILIES, JOURNALS, journal_lessons, journal_lines
 from journal.queries.checks.page import check_page
+from journal.queries.checks.people import class_families
 from journal.queries.journals import JournalFilter, filter_choices
 from journal.queries.late_entries import (
     KIND_HEADERS,
@@ -35,6 +45,8 @@ from journal.services.checks import keep_check_for, kept_check
 
 # Journals with findings shown on one page of the check.
 JOURNALS_PER_PAGE = 25
+# Journals listed on one page behind a figure.
+FIGURE_LINES_PER_PAGE = 50
 
 
 def _checked_school(request) -> School:
@@ -133,6 +145,72 @@ def check_spravka(request, check_id: int):
                               pk=check_id, school=school)
     return pdf_response(spravka_pdf(check, request.user), spravka_filename(check),
                         attachment=False)
+
+
+def _figure_filters(school: School, span: CheckSpan, wanted: JournalFilter) -> dict[str, int]:
+    """The class, teacher and subject a figure's list is narrowed to: 404 for any not among
+    the year's journals (another school's, say)."""
+    year = year_of(school, span)
+    journals = TeachingAssignment.objects.filter(year=year) if year else \
+        TeachingAssignment.objects.none()
+    filters = {"class": wanted.school_class, "teacher": wanted.teacher,
+               "subject": wanted.subject}
+    lookups = {"class": "school_class_id", "teacher": "teacher_id", "subject": "subject_id"}
+    for name, value in filters.items():
+        if value and not journals.filter(**{lookups[name]: value}).exists():
+            raise Http404("Страница не найдена.")
+    return {name: value for name, value in filters.items() if value}
+
+
+@login_required
+@require_GET
+def check_figure(request, key: str):
+    """What a general figure of the check counts, live, for the span and filters of the
+    check page: the journals with their share of it (?journal=<id>: that journal's lessons),
+    the teachers, or the classes' families (?class=<id>: who, by name). Checkers only; another
+    school's span, class, teacher, subject or journal: 404."""
+    school = _checked_school(request)
+    figure = FIGURES_BEHIND.get(key)
+    span, error = chosen_span(school, request.GET, timezone.localdate())
+    if figure is None or error:
+        raise Http404("Страница не найдена.")
+    filters = _figure_filters(school, span, JournalFilter.from_params(request.GET))
+    today = timezone.localdate()
+    live = check_figures(school, span, today=today, school_class=filters.get("class"),
+                         teacher=filters.get("teacher"), subject=filters.get("subject"))
+    span_query = urlencode(span.params)
+    context = {"school": school, "span": span, "figure": figure, "live": live,
+               "value": figure.read(live["totals"]), "span_query": span_query,
+               "filter_query": urlencode(filters), "filters": filters,
+               "as_of": span.as_of(today)}
+    journal_id = request.GET.get("journal", "")
+    if journal_id:
+        journal = next((j for j in live["journals"] if str(j["id"]) == journal_id), None)
+        if journal is None or figure.lessons is None:
+            raise Http404("Журнал не найден.")
+        context.update(journal=journal, lessons=journal_lessons(
+            figure, journal["id"], span, span.as_of(today)))
+    elif figure.lists == FAMILIES and "class" in filters:
+        school_class = next((c for c in live["classes"] if c["id"] == filters["class"]), None)
+        if school_class is not None:
+            journals = list(TeachingAssignment.objects.filter(
+                year=year_of(school, span), school_class_id=school_class["id"]))
+            context.update(school_class=school_class, families=class_families(
+                journals, school_class["id"], span, span.as_of(today)))
+    elif figure.lists == JOURNALS:
+        def lessons_link(lessons_key: str, journal: dict) -> str:
+            return (reverse("journal:check_figure", args=[lessons_key])
+                    + f"?{span_query}&journal={journal['id']}")
+
+        def finding_link(finding_key: str, journal: dict) -> str:
+            return reverse("journal:checks") + "?" + urlencode({
+                **span.params, "class": journal["class_id"], "subject": journal["subject_id"],
+                "teacher": journal["teacher_id"], "finding": finding_key}) + "#journals"
+
+        lines = journal_lines(figure, live["journals"], lessons_link, finding_link)
+        context["lines"] = Paginator(lines, FIGURE_LINES_PER_PAGE).get_page(
+            request.GET.get("page"))
+    return render(request, "journal/checks/figure.html", context)
 
 
 @login_required

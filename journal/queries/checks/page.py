@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from journal.models import JournalCheck, School
+from journal.queries.checks.behind import GENERAL_FIGURES
 from journal.queries.checks.figures import check_figures
 from journal.queries.checks.findings import Finding
 from journal.queries.checks.span import CheckSpan
@@ -82,6 +83,7 @@ class JournalRow:
 class Figure:
     """A figure of the whole (or of what is shown), live and as kept."""
 
+    key: str          # `behind.BY_KEY`: what it counts and the list behind it
     label: str
     live: int | None
     kept: int | None = None
@@ -97,26 +99,17 @@ class Figure:
     def difference_label(self) -> str:
         return signed(self.difference)
 
+    @property
+    def has_list(self) -> bool:
+        """Something is behind it now: a count of things, or a share of a whole (0 % lists
+        those who did not)."""
+        return bool(self.live) or (self.percent and self.live is not None)
+
 
 def general_figures(live: dict, kept: dict | None) -> list[Figure]:
-    def pair(read) -> tuple[int | None, int | None]:
-        return read(live["totals"]), read(kept["totals"]) if kept else None
-
-    rows = [
-        ("Журналов", lambda t: t["journals"], False),
-        ("Прошедших уроков", lambda t: t["lessons"], False),
-        ("Темы уроков записаны, %", lambda t: t["shares"]["topics"], True),
-        ("Домашнее задание записано, %", lambda t: t["shares"]["homework"], True),
-        ("Обучающихся в журналах (по журналам)", lambda t: t["students"], False),
-        ("Без отметок, %", lambda t: t["shares"]["no_marks"], True),
-        ("С одной отметкой, %", lambda t: t["shares"]["one_mark"], True),
-        ("Контрольных и письменных работ", lambda t: t["written"], False),
-        ("Уроков с заменой", lambda t: t["substitutions"], False),
-        ("Учителей, делавших записи в журнале, %", lambda t: t["shares"]["teachers"], True),
-        ("Обучающихся, открывавших дневник, %", lambda t: t["shares"]["students"], True),
-        ("Родителей, открывавших дневник, %", lambda t: t["shares"]["parents"], True),
-    ]
-    return [Figure(label, *pair(read), percent=percent) for label, read, percent in rows]
+    return [Figure(f.key, f.label, f.read(live["totals"]),
+                   f.read(kept["totals"]) if kept else None, percent=f.percent)
+            for f in GENERAL_FIGURES]
 
 
 @dataclass

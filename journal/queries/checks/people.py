@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from accounts.models import ParentStudent
+from accounts.models import ParentStudent, Student
 from accounts.queries.reminders import start_of
 from journal.models import ChangeRecord, TeachingAssignment
 from journal.queries.checks.activity import diary_users_seen
+from journal.queries.checks.book import person_name
 from journal.queries.checks.roster import Roster
 from journal.queries.checks.span import CheckSpan
 
@@ -43,6 +44,19 @@ def teachers_taking_part(journals: list[TeachingAssignment], span: CheckSpan,
     return sorted(teachers.values(), key=lambda t: (t["name"], t["id"]))
 
 
+def _families(roster: Roster, class_ids, as_of: dt.date
+              ) -> tuple[dict[int, list[Student]], dict[int, dict[int, list[ParentStudent]]]]:
+    """Each class's students on the day, and their parents' links by the parent's user id."""
+    students = {class_id: roster.class_students(class_id, as_of) for class_id in class_ids}
+    by_student = {s.pk: class_id for class_id, rows in students.items() for s in rows}
+    parents: dict[int, dict[int, list[ParentStudent]]] = defaultdict(lambda: defaultdict(list))
+    for link in ParentStudent.objects.filter(student_id__in=by_student).select_related(
+            "parent__user").order_by("parent__user__last_name", "parent__user__first_name",
+                                     "parent__user__patronymic", "parent__user_id"):
+        parents[by_student[link.student_id]][link.parent.user_id].append(link)
+    return students, parents
+
+
 def family_participation(journals: list[TeachingAssignment], roster: Roster,
                          span: CheckSpan, as_of: dt.date) -> list[dict]:
     """Each class's students on the last day looked at and their parents, and how many of
@@ -50,19 +64,14 @@ def family_participation(journals: list[TeachingAssignment], roster: Roster,
     classes = {}
     for journal in journals:
         classes.setdefault(journal.school_class_id, journal.school_class)
-    students = {class_id: roster.class_students(class_id, as_of) for class_id in classes}
-    parents: dict[int, set[int]] = defaultdict(set)
-    all_students = {s.pk: class_id for class_id, rows in students.items() for s in rows}
-    for student_id, parent_user in ParentStudent.objects.filter(
-            student_id__in=all_students).values_list("student_id", "parent__user_id"):
-        parents[all_students[student_id]].add(parent_user)
+    students, parents = _families(roster, classes, as_of)
     users = {s.user_id for rows in students.values() for s in rows}
     users |= {user for rows in parents.values() for user in rows}
     seen = diary_users_seen(users, span.first, as_of)
     found = []
     for class_id, school_class in sorted(classes.items(),
                                          key=lambda c: (c[1].grade, c[1].letter)):
-        class_students, class_parents = students[class_id], parents[class_id]
+        class_students, class_parents = students[class_id], set(parents[class_id])
         found.append({
             "id": class_id, "name": str(school_class),
             "students": len(class_students),
@@ -71,3 +80,23 @@ def family_participation(journals: list[TeachingAssignment], roster: Roster,
             "parents_active": len(class_parents & seen),
         })
     return found
+
+
+def class_families(journals: list[TeachingAssignment], class_id: int, span: CheckSpan,
+                   as_of: dt.date) -> dict[str, list[dict]]:
+    """Who `family_participation` counts in one class (of the given journals), by name, and
+    whether each opened the diary in the span: students, and parents with their children."""
+    roster = Roster([j for j in journals if j.school_class_id == class_id], span.first, as_of)
+    students, parents = _families(roster, [class_id], as_of)
+    students, parents = students[class_id], parents[class_id]
+    seen = diary_users_seen({s.user_id for s in students} | set(parents), span.first, as_of)
+    names = {s.pk: person_name(s.user) for s in students}
+    return {
+        "students": [{"name": person_name(s.user), "seen": s.user_id in seen}
+                     for s in students],
+        "parents": [{"name": links[0].parent.user.full_name, "seen": user_id in seen,
+                     "children": ", ".join(
+                         f"{names[link.student_id]} ({link.get_relation_display()})"
+                         for link in links)}
+                    for user_id, links in parents.items()],
+    }
