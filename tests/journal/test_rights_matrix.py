@@ -265,6 +265,7 @@ row("checks: keep", "check_keep",
 row("check", "check", without_ids=lambda: plain("check", JournalCheck.objects.get().pk)())
 row("check: справка", "check_spravka",
     without_ids=lambda: plain("check_spravka", JournalCheck.objects.get().pk)())
+row("check: figure", "check_figure", without_ids=plain("check_figure", "lessons"))
 row("remarks", "remarks", without_ids=plain("remarks"))
 row("my remarks", "my_remarks", without_ids=plain("my_remarks"))
 row("remark: new", "remark_new", without_ids=plain("remark_new"))
@@ -359,6 +360,7 @@ EXPECTED = {
     "checks: keep":       "302 404 404 404 404 404 404 404 404 404 302 302 404",
     "check":              "302 404 404 404 404 404 404 404 404 404 200 200 404",
     "check: справка":     "302 404 404 404 404 404 404 404 404 404 200 200 404",
+    "check: figure":      "302 404 404 404 404 404 404 404 404 404 200 200 404",
     "remarks":            "302 404 404 404 404 404 404 404 404 404 200 200 404",
     "my remarks":         "302 404 404 200 200 200 200 200 200 200 200 200 200",
     "remark: new":        "302 404 404 404 404 404 404 404 404 404 200 200 404",
