@@ -198,7 +198,8 @@ def person_of(request) -> Person:
     return request._person
 
 
-def _flags_key(user_id: int) -> str:
+def navigation_key(user_id: int) -> str:
+    """The cache key of the user's menu flags (`navigation_of`)."""
     return f"accounts:navigation:v1:{user_id}"
 
 
@@ -212,11 +213,11 @@ def navigation_of(request) -> Person:
     person = getattr(request, "_person", None) or getattr(request, "_navigation", None)
     if person is not None:
         return person
-    flags = cache.get(_flags_key(request.user.pk)) if settings.ROLE_FLAGS_SECONDS else None
+    flags = cache.get(navigation_key(request.user.pk)) if settings.ROLE_FLAGS_SECONDS else None
     if flags is None:
         person = person_of(request)
         if settings.ROLE_FLAGS_SECONDS:
-            cache.set(_flags_key(request.user.pk), person.flags(), settings.ROLE_FLAGS_SECONDS)
+            cache.set(navigation_key(request.user.pk), person.flags(), settings.ROLE_FLAGS_SECONDS)
         return person
     request._navigation = Person(user=request.user, staff_roles=set(flags["staff_roles"]),
                                  **{name: flags[name] for name in _FLAGS})
@@ -225,4 +226,4 @@ def navigation_of(request) -> Person:
 
 def forget_roles(user_ids) -> None:
     """The menu of these users is read from the database again on their next page."""
-    cache.delete_many([_flags_key(pk) for pk in user_ids])
+    cache.delete_many([navigation_key(pk) for pk in user_ids])

@@ -31,6 +31,11 @@ def _key(user_id: int) -> str:
     return f"diary:family:v2:{user_id}"
 
 
+def cache_keys(user_id: int) -> list[str]:
+    """What `family_enrolments` reads first from the cache for the user."""
+    return [_key(user_id), versions.families_key()]
+
+
 def _schools(family: list[tuple[Student, queries.Enrolments]]) -> frozenset[int]:
     """The schools whose versions an entry depends on."""
     return frozenset(student.school_id for student, _ in family)

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from accounts.access import navigation_of
 from diary import fragments
-from diary.activity import last_visit_before, record_view
+from diary.activity import visit
 from journal import versions
 from messaging.unread import unread_of
 
@@ -41,7 +41,8 @@ CSRF_SLOT = "csrf-slot-of-a-kept-page"
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def _key(request) -> str:
+def key_of(request) -> str:
+    """The cache key of the page kept for this reader and address."""
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"diary:page:{request.user.pk}:{address}"
 
@@ -72,7 +73,7 @@ def look_up(request, opened, page: str) -> Lookup:
     if not _keepable(request, opened):
         return Lookup()
     class_ids, school_id = fragments.scope(opened.student, opened.enrolments.rows)
-    stamp, entry = versions.stamp_with(_key(request), class_ids, school_id)
+    stamp, entry = versions.stamp_with(key_of(request), class_ids, school_id)
     conditions = _conditions(request, opened, stamp)
     if entry is not None:
         kept_conditions, until, html = entry
@@ -84,14 +85,13 @@ def look_up(request, opened, page: str) -> Lookup:
 def keep(request, lookup: Lookup, html: str, until: dt.datetime | None) -> None:
     """Keeps the page just built (with `CSRF_SLOT` in it) for the next time."""
     if lookup.conditions is not None:
-        cache.set(_key(request), (lookup.conditions, until or FOREVER,
+        cache.set(key_of(request), (lookup.conditions, until or FOREVER,
                                   zlib.compress(html.encode(), fragments.LEVEL)), LIFETIME)
 
 
 def serve(request, opened, page: str, html: str) -> HttpResponse:
     """The page for this request: a family member's visit recorded and their new marks shown,
     the request's CSRF token put in."""
-    seen_until = last_visit_before(request.user, timezone.now())
-    record_view(request.user, page.removeprefix("diary:"), opened.student)
+    seen_until = visit(request.user, page.removeprefix("diary:"), opened.student)
     html = fragments.with_new(html, seen_until).replace(CSRF_SLOT, get_token(request))
     return HttpResponse(html)

@@ -126,6 +126,10 @@ def stamp_with(key: str, class_ids: Iterable[int], *school_ids: int) -> tuple[st
     return _joined(found, keys), found.get(key)
 
 
+def families_key() -> str:
+    return _FAMILIES_KEY
+
+
 def families_and(key: str) -> tuple[object, object]:
     """(what is cached at `key`, the families' version now), in one round trip."""
     found = _current([_FAMILIES_KEY], also=(key,))

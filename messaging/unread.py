@@ -39,7 +39,8 @@ class Unread:
     token: int = 0
 
 
-def _key(user_id: int) -> str:
+def counts_key(user_id: int) -> str:
+    """The cache key of the user's unread counts (`unread_of`)."""
     return f"messaging:unread:{user_id}"
 
 
@@ -61,7 +62,7 @@ def _newest_about_children(user_id: int) -> dict[int, list[UnreadNotice]]:
 
 
 def unread_of(user_id: int) -> Unread:
-    counts = cache.get(_key(user_id))
+    counts = cache.get(counts_key(user_id))
     if counts is None:
         mail = Participant.objects.filter(user_id=user_id, archived=False).filter(
             Q(last_read_at__isnull=True) | Q(thread__last_message_at__gt=F("last_read_at"))
@@ -69,7 +70,7 @@ def unread_of(user_id: int) -> Unread:
         notifications = Notification.objects.filter(recipient_id=user_id,
                                                     read_at__isnull=True).count()
         counts = (mail, notifications, secrets.randbits(62))
-        cache.set(_key(user_id), counts, _TTL)
+        cache.set(counts_key(user_id), counts, _TTL)
     return Unread(*counts)
 
 
@@ -86,4 +87,4 @@ def unread_about_children(user_id: int) -> dict[int, list[UnreadNotice]]:
 
 def forget(user_ids) -> None:
     """Count again for these users on their next page (call after the commit that changed it)."""
-    cache.delete_many([key for pk in user_ids for key in (_key(pk), _about_key(pk))])
+    cache.delete_many([key for pk in user_ids for key in (counts_key(pk), _about_key(pk))])
