@@ -18,25 +18,14 @@ from accounts.models import (
     PersonalDataConsent,
     Termination,
 )
-from ejournal.admin import Noun, RussianAdmin
+from ejournal.admin import Noun, ReadOnlyAdmin
 
 PERSON_SEARCH = ["user__last_name", "user__first_name", "user__patronymic", "user__username"]
 PARENT_SEARCH = [f"parent__{field}" for field in PERSON_SEARCH]
 
 
-class RecordAdmin(RussianAdmin, admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(DiaryApplication)
-class DiaryApplicationAdmin(RecordAdmin):
+class DiaryApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     names = Noun("заявление на электронный дневник", "заявления на электронный дневник",
                  "заявления на электронный дневник", "заявлений на электронный дневник", "n")
     list_display = ["parent", "received_on", "passport_checked_by", "recorded_by", "recorded_at"]
@@ -45,7 +34,7 @@ class DiaryApplicationAdmin(RecordAdmin):
 
 
 @admin.register(PersonalDataConsent)
-class PersonalDataConsentAdmin(RecordAdmin):
+class PersonalDataConsentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     names = Noun("согласие на обработку персональных данных",
                  "согласия на обработку персональных данных",
                  "согласия на обработку персональных данных",
@@ -57,7 +46,7 @@ class PersonalDataConsentAdmin(RecordAdmin):
 
 
 @admin.register(ContactChannel)
-class ContactChannelAdmin(RecordAdmin):
+class ContactChannelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     names = Noun("канал связи", "канала связи", "каналы связи", "каналов связи", "m")
     list_display = ["user", "kind", "address", "consented", "consented_on", "updated_at"]
     list_filter = ["kind", "consented"]
@@ -66,7 +55,7 @@ class ContactChannelAdmin(RecordAdmin):
 
 
 @admin.register(CredentialIssue)
-class CredentialIssueAdmin(RecordAdmin):
+class CredentialIssueAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     names = Noun("выдачу логина", "выдачи логина", "выдачи логинов", "выдач логинов", "f")
     list_display = ["user", "kind", "issued_by", "issued_at"]
     list_filter = ["kind"]
@@ -75,7 +64,7 @@ class CredentialIssueAdmin(RecordAdmin):
 
 
 @admin.register(Termination)
-class TerminationAdmin(RecordAdmin):
+class TerminationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     names = Noun("прекращение предоставления услуги", "прекращения предоставления услуги",
                  "прекращения предоставления услуги", "прекращений предоставления услуги", "n")
     list_display = ["applicant_name", "user", "terminated_on", "recorded_by", "notice_sent_at"]
@@ -84,7 +73,7 @@ class TerminationAdmin(RecordAdmin):
 
 
 @admin.register(ExternalIdentity)
-class ExternalIdentityAdmin(RecordAdmin):
+class ExternalIdentityAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     names = Noun("внешний вход", "внешнего входа", "внешние входы", "внешних входов", "m")
     list_display = ["user", "provider", "linked_at", "last_used_at"]
     list_filter = ["provider"]

@@ -62,24 +62,32 @@ def _conditions(request, opened, stamp: str) -> tuple:
 @dataclass
 class Lookup:
     """What the cache held for the request: the page to serve, or what a page built now is
-    built from (read before it is built, so a write committed meanwhile leaves it behind)."""
+    built from (read before it is built, so a write committed meanwhile leaves it behind).
+    `page` is the page's URL name («diary:week»)."""
 
+    page: str
     response: HttpResponse | None = None
     conditions: tuple | None = None
+
+    @property
+    def name(self) -> str:
+        """«week»: the page's templates are `diary/<name>.html` and `diary/_<name>.html`."""
+        return self.page.removeprefix("diary:")
 
 
 def look_up(request, opened, page: str) -> Lookup:
     """The page as kept for this reader, while what it was built from holds."""
     if not _keepable(request, opened):
-        return Lookup()
+        return Lookup(page)
     class_ids, school_id = fragments.scope(opened.student, opened.enrolments.rows)
     stamp, entry = versions.stamp_with(key_of(request), class_ids, school_id)
     conditions = _conditions(request, opened, stamp)
     if entry is not None:
         kept_conditions, until, html = entry
         if kept_conditions == conditions and timezone.now() < until:
-            return Lookup(response=serve(request, opened, page, zlib.decompress(html).decode()))
-    return Lookup(conditions=conditions)
+            return Lookup(page, response=serve(request, opened, page,
+                                               zlib.decompress(html).decode()))
+    return Lookup(page, conditions=conditions)
 
 
 def keep(request, lookup: Lookup, html: str, until: dt.datetime | None) -> None:

@@ -96,10 +96,11 @@ def _open(request, student_id: int) -> Opened:
                   enrolments=queries.enrolments_of(student))
 
 
-def _body(opened: Opened, name: str, choices: tuple, today: dt.date,
+def _body(opened: Opened, lookup: pages.Lookup, choices: tuple, today: dt.date,
           build: Callable[[], dict]) -> str:
     """The page's body (`diary/_<name>.html`) for the student, the `choices` of the page
     (week, period, year) and today: from the cache, else rendered from `build()`."""
+    name = lookup.name
     return fragments.body(name, opened.student, opened.enrolments.rows, choices, today,
                           lambda: render_to_string(f"diary/_{name}.html", {
                               "student": opened.student, "today": today, **build()}))
@@ -131,11 +132,12 @@ def diary_page(name: str):
     return decorate
 
 
-def _render(request, template: str, opened: Opened, page: str, body: str,
-            lookup: pages.Lookup, until: dt.datetime | None = None, **context):
+def _render(request, opened: Opened, body: str, lookup: pages.Lookup,
+            until: dt.datetime | None = None, **context):
     """The page around its body. A family member's is kept for their next visit
     (`diary.pages`) and served with their visit recorded; staff looking in go to the
     personal-data log instead, and see nothing marked new."""
+    page, template = lookup.page, f"diary/{lookup.name}.html"
     context = {"student": opened.student, "family": opened.family if not opened.as_staff else [],
                "as_staff": opened.as_staff, "enrolment": opened.current, "page": page,
                "pages": PAGES, **context}
@@ -187,12 +189,12 @@ def week(request, opened: Opened, lookup: pages.Lookup):
         the_week = queries.student_week(opened.student, opened.enrolments, monday, today)
         return {"week": the_week, "marks_allowed": _gets_marks(the_week.enrolment)}
 
-    body = _body(opened, "week", (monday,), today, build)
+    body = _body(opened, lookup, (monday,), today, build)
     # The family's current notices; those for the parents only are not the student's own.
     enrolled_now = [e.school_class for e in opened.enrolments.rows
                     if e.is_active_on(today) and e.school_class.year.is_current]
     notices = in_diary(enrolled_now, parents=opened.student.user_id != request.user.pk)[:NOTICES]
-    return _render(request, "diary/week.html", opened, "diary:week", body, lookup,
+    return _render(request, opened, body, lookup,
                    until=notices_change_after(enrolled_now), week_error=error, monday=monday,
                    notices=notices)
 
@@ -227,8 +229,8 @@ def marks(request, opened: Opened, lookup: pages.Lookup):
         return {"periods": periods, "period": period, "subjects": subjects,
                 "marks_allowed": _gets_marks(opened.current)}
 
-    body = _body(opened, "marks", (_period_asked(request),), today, build)
-    return _render(request, "diary/marks.html", opened, "diary:marks", body, lookup)
+    body = _body(opened, lookup, (_period_asked(request),), today, build)
+    return _render(request, opened, body, lookup)
 
 
 def _chosen_year(request, years: list[AcademicYear]) -> AcademicYear | None:
@@ -262,8 +264,8 @@ def finals(request, opened: Opened, lookup: pages.Lookup):
         return {"periods": periods, "rows": rows, "year": year, "years": years,
                 "year_enrolment": enrolment, "marks_allowed": _gets_marks(enrolment)}
 
-    body = _body(opened, "finals", (year.pk if year else None,), today, build)
-    return _render(request, "diary/finals.html", opened, "diary:finals", body, lookup)
+    body = _body(opened, lookup, (year.pk if year else None,), today, build)
+    return _render(request, opened, body, lookup)
 
 
 @diary_page("diary:attendance")
@@ -277,8 +279,8 @@ def attendance(request, opened: Opened, lookup: pages.Lookup):
         report = queries.build_attendance(opened.student, year, periods, period) if year else None
         return {"periods": periods, "period": period, "report": report, "year": year}
 
-    body = _body(opened, "attendance", (_period_asked(request, "year"),), today, build)
-    return _render(request, "diary/attendance.html", opened, "diary:attendance", body, lookup)
+    body = _body(opened, lookup, (_period_asked(request, "year"),), today, build)
+    return _render(request, opened, body, lookup)
 
 
 @diary_page("diary:homework")
@@ -291,8 +293,8 @@ def homework(request, opened: Opened, lookup: pages.Lookup):
             days.setdefault(item.due, []).append(item)
         return {"days": days}
 
-    body = _body(opened, "homework", (), today, build)
-    return _render(request, "diary/homework.html", opened, "diary:homework", body, lookup)
+    body = _body(opened, lookup, (), today, build)
+    return _render(request, opened, body, lookup)
 
 
 @diary_page("diary:chart")
@@ -307,5 +309,5 @@ def chart(request, opened: Opened, lookup: pages.Lookup):
             charts = averages_charts(*queries.monthly_averages(opened.student, year, until))
         return {"charts": charts, "year": year}
 
-    body = _body(opened, "chart", (), today, build)
-    return _render(request, "diary/chart.html", opened, "diary:chart", body, lookup)
+    body = _body(opened, lookup, (), today, build)
+    return _render(request, opened, body, lookup)

@@ -341,6 +341,20 @@ class RussianAdmin(RussianForms):
         return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
 
 
+
+class ReadOnlyAdmin(RussianAdmin):
+    """A record the system writes through its services: shown in the setup screens, never added,
+    changed or deleted there (a row edited here would skip what its service does)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 def field_label(label: str) -> str:
     """A changed field as the history stores it: Django's own fields by their English label
     («Last name»), which its catalogue knows by the lower-case verbose name («last name»)."""

@@ -10,14 +10,14 @@ from django.contrib import admin
 from django_celery_beat import admin as beat_admin
 from django_celery_beat import models as beat
 
-from ejournal.admin import Noun, RussianAdmin, RussianInline
+from ejournal.admin import Noun, ReadOnlyAdmin, RussianAdmin, RussianInline
 from exports.models import ExportSchedule, PortalExport
 from exports.portal.forms import ScheduleForm
 from exports.portal.schedule import save_schedule
 
 
 @admin.register(PortalExport)
-class PortalExportAdmin(RussianAdmin, admin.ModelAdmin):
+class PortalExportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Runs are the system's record: seen here, made and changed only by the runs themselves."""
 
     names = Noun("выгрузку на портал", "выгрузки на портал", "выгрузки на портал",
@@ -25,15 +25,6 @@ class PortalExportAdmin(RussianAdmin, admin.ModelAdmin):
     list_display = ["created_at", "school", "kind", "reason", "status", "attempts", "bytes",
                     "finished_at"]
     list_filter = ["kind", "status", "reason"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ExportSchedule)

@@ -13,9 +13,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule
 
-from accounts.families_admin import RecordAdmin
 from accounts.models import StaffRole, User
 from accounts.roles import Role
+from ejournal.admin import ReadOnlyAdmin
 from exports.models import ExportSchedule, PortalExport
 from exports.portal.schedule import schedule_of
 from journal.models import (
@@ -373,10 +373,10 @@ def test_every_setup_page_names_its_model_in_the_right_case(client, superuser):
         # Export runs and schedules are made by the exports themselves and kept, the families'
         # records by the families' pages.
         kept = (PortalExport, ExportSchedule)
-        if model not in kept and not isinstance(model_admin, RecordAdmin):
+        if model not in kept and not isinstance(model_admin, ReadOnlyAdmin):
             pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
         # Lessons are never deleted here.
-        if model not in (Lesson, *kept) and not isinstance(model_admin, RecordAdmin):
+        if model not in (Lesson, *kept) and not isinstance(model_admin, ReadOnlyAdmin):
             pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_delete",
                                  args=[row.pk]))
     mistakes = {}
