@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Пользователи и роли"
 
     def ready(self) -> None:
-        from accounts.signin import receivers  # noqa: F401 (connects the sign-in receivers)
+        # receivers connects the sign-in receivers on import
+        from accounts.signin import receivers, session_user  # noqa: F401
+
+        session_user.connect()

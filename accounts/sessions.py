@@ -9,9 +9,11 @@ from django.db.models import F
 
 from accounts.access import forget_roles
 from accounts.models import User
+from accounts.signin import session_user
 
 
 def end_all_sessions(user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     forget_roles([user.pk])
+    session_user.forget([user.pk])

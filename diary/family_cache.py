@@ -50,6 +50,12 @@ class Family:
     token: int
 
 
+def cached(user_id: int) -> tuple[frozenset[int], Family] | None:
+    """(the schools it depends on, the family) as cached for the user, checked for nothing."""
+    entry = cache.get(_key(user_id))
+    return None if entry is None else (entry[2], entry[4])
+
+
 def family_enrolments(user, *, themself: bool, children: bool, today: dt.date) -> Family:
     """`queries.family_enrolments`, from the cache while it still holds.
 

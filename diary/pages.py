@@ -41,10 +41,10 @@ CSRF_SLOT = "csrf-slot-of-a-kept-page"
 FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def key_of(request) -> str:
+def key_of(user_id: int, request) -> str:
     """The cache key of the page kept for this reader and address."""
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"diary:page:{request.user.pk}:{address}"
+    return f"diary:page:{user_id}:{address}"
 
 
 def _keepable(request, opened) -> bool:
@@ -80,7 +80,8 @@ def look_up(request, opened, page: str) -> Lookup:
     if not _keepable(request, opened):
         return Lookup(page)
     class_ids, school_id = fragments.scope(opened.student, opened.enrolments.rows)
-    stamp, entry = versions.stamp_with(key_of(request), class_ids, school_id)
+    stamp, entry = versions.stamp_with(key_of(request.user.pk, request), class_ids,
+                                        school_id)
     conditions = _conditions(request, opened, stamp)
     if entry is not None:
         kept_conditions, until, html = entry
@@ -93,8 +94,9 @@ def look_up(request, opened, page: str) -> Lookup:
 def keep(request, lookup: Lookup, html: str, until: dt.datetime | None) -> None:
     """Keeps the page just built (with `CSRF_SLOT` in it) for the next time."""
     if lookup.conditions is not None:
-        cache.set(key_of(request), (lookup.conditions, until or FOREVER,
-                                  zlib.compress(html.encode(), fragments.LEVEL)), LIFETIME)
+        html = zlib.compress(html.encode(), fragments.LEVEL)
+        cache.set(key_of(request.user.pk, request), (lookup.conditions, until or FOREVER, html),
+                  LIFETIME)
 
 
 def serve(request, opened, page: str, html: str) -> HttpResponse:

@@ -11,13 +11,14 @@ import datetime as dt
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import cache as cache_function
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -27,6 +28,8 @@ from accounts.services import personal_data
 from diary import family_cache, fragments, pages, queries
 from diary.access import access_student, family_of, students_visible_to
 from diary.chart import averages_charts
+from ejournal.cache import prefetched
+from journal import versions
 from journal.models import AcademicYear, Enrolment
 from journal.weeks import parse_week
 from messaging.notices.queries import in_diary, notices_change_after
@@ -106,15 +109,33 @@ def _body(opened: Opened, lookup: pages.Lookup, choices: tuple, today: dt.date,
                               "student": opened.student, "today": today, **build()}))
 
 
-def _read_ahead(request):
-    """The cache keys a diary page reads first, each in its own module (the menu, the unread
-    counts, the family, the kept page), read in one round trip where the cache can."""
-    prefetched = getattr(cache, "prefetched", None)
-    if prefetched is None:
+@cache_function
+def _diary_path() -> str:
+    return reverse("diary:index")
+
+
+def read_ahead(request, user_id: int) -> list[str]:
+    """The keys a diary page reads first, each in its own module (the menu, the unread counts,
+    the family, the kept page): read with the session's user (`ejournal.cache`)."""
+    if not request.path_info.startswith(_diary_path()):
+        return []
+    return [navigation_key(user_id), counts_key(user_id), *family_cache.cache_keys(user_id),
+            pages.key_of(user_id, request)]
+
+
+def _versions_read_ahead(request, student_id: int):
+    """The data versions the family's cached entry and the student's kept page are checked
+    against, read in one round trip."""
+    cached = family_cache.cached(request.user.pk)
+    if cached is None:
         return nullcontext()
-    user_id = request.user.pk
-    return prefetched([navigation_key(user_id), counts_key(user_id),
-                       *family_cache.cache_keys(user_id), pages.key_of(request)])
+    schools, family = cached
+    keys = versions.stamp_keys((), schools)
+    for student, enrolments in family.members:
+        if student.pk == student_id:
+            class_ids, school_id = fragments.scope(student, enrolments.rows)
+            keys += versions.stamp_keys(class_ids, [school_id])
+    return prefetched(keys)
 
 
 def diary_page(name: str):
@@ -124,7 +145,7 @@ def diary_page(name: str):
         @login_required
         @wraps(view)
         def page(request, student_id: int):
-            with _read_ahead(request):
+            with _versions_read_ahead(request, student_id):
                 opened = _open(request, student_id)
                 lookup = pages.look_up(request, opened, name)
             return lookup.response or view(request, opened, lookup)

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # responses with random bytes ("Heal the BREACH"), and CSRF tokens are masked per request.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads the user: the user and the keys a page reads first, in one trip.
+    "ejournal.cache.ReadAheadMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -320,6 +322,15 @@ SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
 ROLE_FLAGS_SECONDS = env_int("ROLE_FLAGS_SECONDS", 60)
 if ROLE_FLAGS_SECONDS < 0:
     raise ImproperlyConfigured("ROLE_FLAGS_SECONDS must not be negative")
+# The session's user (accounts/signin/session_user.py) is kept this many seconds in the shared
+# cache, dropped at every change of the user, their roles or their authenticator. Only with Redis:
+# each process's own memory could not be told of a change made in another. 0: read every time.
+SESSION_USER_SECONDS = env_int("SESSION_USER_SECONDS", 300 if REDIS_URL else 0)
+if SESSION_USER_SECONDS < 0:
+    raise ImproperlyConfigured("SESSION_USER_SECONDS must not be negative")
+# What a signed-in request reads first from the cache, read in one round trip
+# (ejournal.cache.ReadAheadMiddleware): each a function (request, user id) -> keys.
+CACHE_READ_AHEAD = ["accounts.signin.session_user.read_ahead", "diary.views.read_ahead"]
 # Sign-in security (accounts/signin/, README «Безопасность входа»). Staff sessions end after
 # this many seconds without a request; families keep SESSION_COOKIE_AGE. «Чужой компьютер» at
 # sign-in also ends the session when the browser closes.

@@ -104,7 +104,8 @@ def _current(keys: list[str], also: tuple[str, ...] = ()) -> dict:
     return found
 
 
-def _stamp_keys(class_ids: Iterable[int], school_ids: Iterable[int]) -> list[str]:
+def stamp_keys(class_ids: Iterable[int], school_ids: Iterable[int]) -> list[str]:
+    """The keys a `stamp` of these classes and schools reads (to read them ahead)."""
     return [_SETUP_KEY, *(_school_key(pk) for pk in sorted(set(school_ids))),
             *sorted({_class_key(pk) for pk in class_ids})]
 
@@ -115,13 +116,13 @@ def _joined(found: dict, keys: list[str]) -> str:
 
 def stamp(class_ids: Iterable[int], *school_ids: int) -> str:
     """The versions of the classes, the schools and the setup, as one string for a cache key."""
-    keys = _stamp_keys(class_ids, school_ids)
+    keys = stamp_keys(class_ids, school_ids)
     return _joined(_current(keys), keys)
 
 
 def stamp_with(key: str, class_ids: Iterable[int], *school_ids: int) -> tuple[str, object]:
     """(`stamp`, what is cached at `key`), in one round trip."""
-    keys = _stamp_keys(class_ids, school_ids)
+    keys = stamp_keys(class_ids, school_ids)
     found = _current(keys, also=(key,))
     return _joined(found, keys), found.get(key)
 
@@ -138,7 +139,7 @@ def families_and(key: str) -> tuple[object, object]:
 
 def stamp_and_families(class_ids: Iterable[int], *school_ids: int) -> tuple[str, object]:
     """(`stamp`, the families' version now), in one round trip."""
-    keys = _stamp_keys(class_ids, school_ids)
+    keys = stamp_keys(class_ids, school_ids)
     found = _current([*keys, _FAMILIES_KEY])
     return _joined(found, keys), found.get(_FAMILIES_KEY)
 

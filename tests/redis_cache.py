@@ -1,6 +1,7 @@
 """Production's cache and session store for the tests that are about them: the cache on a real
-Redis and sessions `cached_db`, also when the run itself has no REDIS_URL (a Redis answering on
-127.0.0.1 is used then; without one these tests are skipped, and fail in CI)."""
+Redis, sessions `cached_db` and the session's user kept in the cache, also when the run itself
+has no REDIS_URL (a Redis answering on 127.0.0.1 is used then; without one these tests are
+skipped, and fail in CI)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.core.cache import caches
 REDIS_BACKEND = "ejournal.cache.ReusingRedisCache"
 CACHED_DB = "django.contrib.sessions.backends.cached_db"
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+# Production's default (ejournal/settings.py, with Redis): the session's user kept this long.
+PRODUCTION_SESSION_USER_SECONDS = 300
 
 
 def real_redis_url() -> str:
@@ -43,6 +46,7 @@ def redis_cache(settings):
         settings.CACHES = {"default": {"BACKEND": REDIS_BACKEND, "LOCATION": url,
                                        "KEY_PREFIX": f"{configured.get('KEY_PREFIX', '')}redis"}}
     settings.SESSION_ENGINE = CACHED_DB
+    settings.SESSION_USER_SECONDS = PRODUCTION_SESSION_USER_SECONDS
     cache = caches["default"]
     _clear(cache)
     yield cache

@@ -26,6 +26,9 @@ CACHES = {"default": {**_cache, "KEY_PREFIX": f"test{os.getpid()}"}}
 # are the same in both (they count the session's query, which production's `cached_db` saves);
 # tests/accounts/test_session_cache.py runs production's store on Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Likewise the session's user is read from the table on every request (it is kept in Redis only
+# where the run has Redis); the tests on production's cache turn it on (tests/redis_cache.py).
+SESSION_USER_SECONDS = 0
 
 # Tasks run in-process in every test, also in module-wide fixtures (a test of the real broker and
 # worker says so itself).

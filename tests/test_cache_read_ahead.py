@@ -46,3 +46,38 @@ def test_a_write_inside_the_block_is_read_back(cache):
         assert cache.get("a") == 2 and cache.get("b") == 3
         cache.delete("a")
         assert cache.get("a") is None
+
+
+def test_an_inner_block_adds_its_keys_for_its_own_time(cache, trips):
+    cache.set_many({"a": 1, "b": 2})
+    with cache.prefetched(["a"]):
+        with cache.prefetched(["a", "b"]):
+            assert cache.get_many(["a", "b"]) == {"a": 1, "b": 2}
+            cache.set("a", 3)                         # forgotten in the outer block too
+        assert len(trips) == 2                        # "a", then "b" only
+        assert cache.get("b") == 2 and len(trips) == 3
+        assert cache.get("a") == 3 and len(trips) == 4
+
+
+def test_a_signed_in_request_reads_its_user_and_first_keys_in_one_trip(cache, trips, teacher,
+                                                                       settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.signin import session_user
+
+    settings.CACHE_READ_AHEAD = [*settings.CACHE_READ_AHEAD, "tests.test_cache_read_ahead.keys"]
+    client = Client()
+    client.force_login(teacher)
+    client.get(reverse("password_change"))           # the user is kept from here
+    trips.clear()
+    client.get(reverse("password_change"))
+    session, read_ahead = trips[:2]
+    assert len(session) == 1
+    assert set(read_ahead) >= {cache.make_and_validate_key(key) for key in
+                               [*session_user.read_ahead(None, teacher.pk), f"first:{teacher.pk}"]}
+
+
+def keys(request, user_id: int) -> list[str]:
+    """A page's first key, as settings.CACHE_READ_AHEAD names them."""
+    return [f"first:{user_id}"]

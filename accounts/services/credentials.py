@@ -22,6 +22,7 @@ from django.db.models.functions import Lower
 from accounts.models import CredentialIssue, User
 from accounts.queries.family_access import State, status_from, with_access
 from accounts.services.personal_data import Where, record_access
+from accounts.signin import session_user
 
 _UNAMBIGUOUS_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 10
@@ -156,6 +157,7 @@ def password_changed(user: User) -> None:
     """The owner set their own password: no more forced change."""
     if user.must_change_password:
         User.objects.filter(pk=user.pk).update(must_change_password=False)
+        session_user.forget([user.pk])
         user.must_change_password = False
 
 

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 
+from accounts.signin import session_user
 from archive.backups import media, postgres, sqlite
 from archive.backups.copies import copy_root
 from archive.backups.dump import POSTGRESQL, current_engine
@@ -121,6 +122,7 @@ def restore_backup(plan: RestorePlan) -> int:
     media.restore_tar(plan.media_file, Path(settings.MEDIA_ROOT))
     # Pages cached from the replaced rows (the diary's) must not match the restored ones.
     versions.bump_setup()
+    session_user.forget_everyone()
     return rebuild_backup_rows()
 
 

@@ -22,6 +22,7 @@ from accounts.models import (
     User,
 )
 from accounts.services.personal_data import record_change
+from accounts.signin import session_user
 from journal.demo import cast
 from journal.demo.names import phone_number
 from journal.demo.school import DemoSchool
@@ -94,6 +95,7 @@ def record_family_paperwork(demo: DemoSchool, rng: random.Random) -> None:
 
     # Still to chase: accounts not switched on until the application arrives; one refusal.
     User.objects.filter(pk__in=[p.user_id for p in pending]).update(is_active=False)
+    session_user.forget(p.user_id for p in pending)
     if pending:
         PersonalDataConsent.objects.create(
             parent=pending[0], given=False, signed_on=start + dt.timedelta(days=3),

@@ -55,14 +55,18 @@ def queries_of(client: Client, url: str) -> list[str]:
     return [q["sql"] for q in queries.captured_queries]
 
 
-@pytest.mark.parametrize(("redis_url", "engine"), [
-    ("redis://127.0.0.1:6379/0", CACHED_DB), ("", "django.contrib.sessions.backends.db")])
-def test_sessions_are_cached_in_redis_when_there_is_one_and_only_then(redis_url, engine):
+@pytest.mark.parametrize(("redis_url", "engine", "user_seconds"), [
+    ("redis://127.0.0.1:6379/0", CACHED_DB, 300), ("", "django.contrib.sessions.backends.db", 0)])
+def test_sessions_and_their_user_are_cached_in_redis_when_there_is_one_and_only_then(
+        redis_url, engine, user_seconds):
+    """Only a cache every process shares may keep the user: one process's memory could not be
+    told of a change made through another."""
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "from ejournal import settings; print(settings.SESSION_ENGINE)"],
+        [sys.executable, "-c", "from ejournal import settings as s; "
+                               "print(s.SESSION_ENGINE, s.SESSION_USER_SECONDS)"],
         cwd=ROOT, env={**os.environ, "DEBUG": "1", "REDIS_URL": redis_url},
         capture_output=True, text=True, check=True, timeout=60)
-    assert result.stdout.strip() == engine
+    assert result.stdout.split() == [engine, str(user_seconds)]
 
 
 def test_a_page_reads_the_session_from_redis_not_from_the_table(client, parent):

@@ -72,6 +72,31 @@ def test_a_notice_published_later_shows_on_the_kept_week_once_its_time_comes(
         assert ("Экскурсия в музей" in page) is shown, hour
 
 
+def test_a_kept_page_costs_four_trips_to_redis_and_no_query(
+        parent, vasya, maths, monkeypatch, django_assert_num_queries):
+    """The session; the user and the reader's keys; the data versions; the visit."""
+    import redis
+
+    trips: list[str] = []
+    command, pipeline = redis.Redis.execute_command, redis.client.Pipeline.execute
+    monkeypatch.setattr(redis.Redis, "execute_command",
+                        lambda self, *args, **options: trips.append(args[0])
+                        or command(self, *args, **options))
+    monkeypatch.setattr(redis.client.Pipeline, "execute",
+                        lambda self, *args: trips.append("pipeline") or pipeline(self, *args))
+    client = Client()
+    client.force_login(parent)
+    for hour, page in [(10, "diary:week"), (11, "diary:homework")]:
+        with time_machine.travel(at(TODAY, hour), tick=False):
+            client.get(url(page, vasya))
+        # A minute on (the last visit is then read from Redis, not the table).
+        with time_machine.travel(at(TODAY, hour) + dt.timedelta(minutes=1), tick=False):
+            trips.clear()
+            with django_assert_num_queries(0):
+                assert client.get(url(page, vasya)).status_code == 200
+        assert trips == ["GET", "MGET", "MGET", "pipeline"], page
+
+
 def test_each_address_is_kept_apart(client, parent, vasya, maths, small_school):
     client.force_login(parent)
     this_week = client.get(url("diary:week", vasya)).content.decode()

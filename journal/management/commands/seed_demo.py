@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.signin import session_user
 from journal import versions
 from journal.demo.build import seed_demo
 from journal.demo.cast import DEMO_PASSWORD
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         # A cache that outlived an earlier database (the same Redis) may hold pages built for
         # rows with the same ids: the new setup version leaves them all behind.
         versions.bump_setup()
+        session_user.forget_everyone()
         self.stdout.write("Итого:")
         width = max(len(label) for label, _ in counts)
         for label, value in counts:
