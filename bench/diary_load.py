@@ -15,6 +15,10 @@ rounds (BENCH_ROUNDS, 6), in each a burst of BURST seconds (BENCH_BURST, 5) of w
 page and one on its bare page, the pair's order swapped every round, so that a busy neighbour
 hurts both sides of a pair alike. The ratio is each round's pair's, and every figure is the
 median of the rounds with its spread (min–max). Errors are non-2xx answers and socket errors.
+The parents reload the same addresses, so after the first round their pages are mostly the
+ones kept for them (`diary.pages`): a third burst in each round asks for every page at an address
+of its own (`&first=<n>`), which is never kept, so that each is built for its reader around the
+cached body, as a parent's first look at a page in an evening is (`diary_<page>_built_*`).
 Each burst also reads from /proc the CPU time the server's processes and their own PostgreSQL
 backends spent per request, the figure docs/capacity.md sizes cores with. The run's sessions and
 its visit records (the views waiting in Redis are written first, as beat would) go at the end.
@@ -87,10 +91,18 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+counter = 0
+
 function request()
   index = index %% #pairs_list + 1
   local pair = pairs_list[index]
-  return wrk.format("GET", pair[2], {["Cookie"] = pair[1], ["Accept-Encoding"] = "%(encoding)s"})
+  local path = pair[2]
+  if %(fresh)s then
+    counter = counter + 1
+    local sep = string.find(path, "?", 1, true) and "&" or "?"
+    path = path .. sep .. "first=%(run)s-" .. index .. "-" .. counter
+  end
+  return wrk.format("GET", path, {["Cookie"] = pair[1], ["Accept-Encoding"] = "%(encoding)s"})
 end
 
 function response(status, headers, body)
@@ -329,11 +341,13 @@ def lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_script(path: Path, pairs: list[tuple[str, str]]) -> Path:
+def write_script(path: Path, pairs: list[tuple[str, str]], *, fresh: bool = False) -> Path:
+    """`fresh`: every request at an address of its own (never a kept page)."""
     path.write_text(WRK_SCRIPT % {
         "pairs": ",\n".join(f"  {{{lua_string(cookie)}, {lua_string(url)}}}"
                             for cookie, url in pairs),
-        "encoding": ACCEPT_ENCODING}, encoding="utf-8")
+        "encoding": ACCEPT_ENCODING, "fresh": "true" if fresh else "false",
+        "run": secrets.token_hex(4)}, encoding="utf-8")
     return path
 
 
@@ -642,7 +656,7 @@ def first_fetch(port: int, visits: list[tuple[str, dict[str, str]]], page: str) 
 
 def measure(port: int, visits: list[tuple[str, dict[str, str]]], rounds: int, burst: int,
             temp_dir: Path, cpu: CpuMeter) -> int:
-    sides: dict[tuple[str, bool], Side] = {}
+    sides: dict[tuple[str, str], Side] = {}
     median_visit: dict[str, tuple[str, str]] = {}
     for page in PAGES:
         try:
@@ -659,26 +673,37 @@ def measure(port: int, visits: list[tuple[str, dict[str, str]]], rounds: int, bu
         if status != 200 or abs(len(body) - size) > 16:
             log(f"diary_load: {bare_path} answered {status} with {len(body)} bytes")
             return 1
-        sides[page, False] = Side(write_script(temp_dir / f"{page}.lua",
-                                               [(c, paths[page]) for c, paths in visits]))
-        sides[page, True] = Side(write_script(temp_dir / f"bare-{page}.lua",
-                                              [(c, bare_path) for c, _ in visits]))
+        pairs = [(c, paths[page]) for c, paths in visits]
+        sides[page, "diary"] = Side(write_script(temp_dir / f"{page}.lua", pairs))
+        sides[page, "built"] = Side(write_script(temp_dir / f"built-{page}.lua", pairs,
+                                                 fresh=True))
+        sides[page, "bare"] = Side(write_script(temp_dir / f"bare-{page}.lua",
+                                                [(c, bare_path) for c, _ in visits]))
 
     for number in range(rounds):
         for page in PAGES:
-            order = (False, True) if number % 2 == 0 else (True, False)
-            for bare in order:
+            # The bare page before, between and after the diary's sides in turn.
+            order = ["diary", "built"]
+            order.insert(number % 3, "bare")
+            for kind in order:
                 before = cpu.sample()
-                figures = load(port, sides[page, bare].script, burst)
+                figures = load(port, sides[page, kind].script, burst)
                 figures.update(cpu.per_request(before, cpu.sample(), figures["requests"]))
-                sides[page, bare].bursts.append(figures)
-            diary, plain = sides[page, False].bursts[-1], sides[page, True].bursts[-1]
-            log(f"round {number + 1}/{rounds} {page}: {diary['requests_per_second']:.1f} rps "
-                f"(p95 {diary['p95']:.0f} ms, CPU ms per request: web "
-                f"{diary.get('web_cpu_ms', 0):.1f}, database {diary.get('db_cpu_ms', 0):.1f}) "
-                f"against bare {plain['requests_per_second']:.1f} rps (p95 {plain['p95']:.0f} ms, "
-                f"web {plain.get('web_cpu_ms', 0):.1f}): "
-                f"{diary['requests_per_second'] / plain['requests_per_second']:.2f}")
+                sides[page, kind].bursts.append(figures)
+            plain = sides[page, "bare"].bursts[-1]
+            line = [f"round {number + 1}/{rounds} {page}:"]
+            for kind in ("diary", "built"):
+                burst_figures = sides[page, kind].bursts[-1]
+                line.append(
+                    f"{kind} {burst_figures['requests_per_second']:.1f} rps (p95 "
+                    f"{burst_figures['p95']:.0f} ms, CPU ms per request: web "
+                    f"{burst_figures.get('web_cpu_ms', 0):.1f}, database "
+                    f"{burst_figures.get('db_cpu_ms', 0):.1f}, "
+                    f"{burst_figures['requests_per_second'] / plain['requests_per_second']:.2f} "
+                    f"of bare);")
+            line.append(f"bare {plain['requests_per_second']:.1f} rps (p95 {plain['p95']:.0f} ms, "
+                        f"web {plain.get('web_cpu_ms', 0):.1f})")
+            log(" ".join(line))
 
     missed = []
     for page in PAGES:
@@ -686,12 +711,15 @@ def measure(port: int, visits: list[tuple[str, dict[str, str]]], rounds: int, bu
         weight = page_weight(port, *median_visit[page])
         if weight is None:
             return 1
-        diary, bare = sides[page, False], sides[page, True]
-        ratios = [d / b for d, b in zip(diary.samples("requests_per_second"),
-                                        bare.samples("requests_per_second"), strict=True)]
+        diary, built, bare = (sides[page, kind] for kind in ("diary", "built", "bare"))
+        ratios, built_ratios = ([d / b for d, b in zip(side.samples("requests_per_second"),
+                                                       bare.samples("requests_per_second"),
+                                                       strict=True)] for side in (diary, built))
         print_side(f"diary_{page}", diary)
         print_side(f"bare_for_{page}", bare)
         print(f"diary_{page}_vs_bare_ratio: {spread(ratios)} ratio (goal >= {GOAL_RATIO})")
+        print_side(f"diary_{page}_built", built)
+        print(f"diary_{page}_built_vs_bare_ratio: {spread(built_ratios)} ratio")
         print(f"diary_{page}_html_bytes: {weight['html']} bytes")
         print(f"diary_{page}_html_compressed_bytes: {weight['html_compressed']} bytes")
         print(f"diary_{page}_first_visit_bytes: {weight['first']} bytes "
@@ -700,7 +728,7 @@ def measure(port: int, visits: list[tuple[str, dict[str, str]]], rounds: int, bu
         print(f"diary_{page}_repeat_visit_bytes: {weight['repeat']} bytes")
         ratio = statistics.median(ratios)
         p95 = statistics.median(diary.samples("p95"))
-        errors = int(sum(diary.samples("errors")) + sum(bare.samples("errors")))
+        errors = int(sum(sum(side.samples("errors")) for side in (diary, built, bare)))
         if ratio < GOAL_RATIO:
             missed.append(f"{page}: ratio {ratio:.2f}")
         if p95 > GOAL_P95_MS:

@@ -11,8 +11,8 @@ connection from the pool), so one per pool is kept.
 module its own) in one round trip: within the block `get` and `get_many` answer them from what
 was read, and a write to one of them forgets it. Blocks nest: an inner one adds its keys for its
 own duration. Django keeps a cache object per thread, so what was read is the request's own.
-`ReadAheadMiddleware` opens the block for a signed-in request with the keys of
-settings.CACHE_READ_AHEAD (the session's user, the diary's keys), before anything reads them.
+`ejournal.read_ahead.ReadAheadMiddleware` opens the block for a signed-in request with the keys
+of settings.CACHE_READ_AHEAD (the session's user, the diary's keys), before anything reads them.
 """
 
 from __future__ import annotations
@@ -20,11 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import contextmanager, nullcontext
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from django.utils.module_loading import import_string
 
 _ABSENT = object()
 
@@ -127,24 +124,3 @@ def prefetched(keys: Iterable[str]):
     """`ReusingRedisCache.prefetched` on the default cache; with another cache, nothing."""
     read_ahead = getattr(cache, "prefetched", None)
     return read_ahead(keys) if read_ahead is not None else nullcontext()
-
-
-class ReadAheadMiddleware:
-    """A signed-in request's first keys (settings.CACHE_READ_AHEAD) in one round trip, read as
-    soon as the session is: what the request would otherwise read one by one, the session's
-    user first."""
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-        self.sources = [import_string(path) for path in settings.CACHE_READ_AHEAD]
-
-    def __call__(self, request):
-        if not hasattr(cache, "prefetched"):
-            return self.get_response(request)
-        try:
-            user_id = int(request.session.get(SESSION_KEY))
-        except (TypeError, ValueError):
-            return self.get_response(request)
-        keys = [key for source in self.sources for key in source(request, user_id)]
-        with prefetched(keys):
-            return self.get_response(request)

@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before anything reads the user: the user and the keys a page reads first, in one trip.
-    "ejournal.cache.ReadAheadMiddleware",
+    "ejournal.read_ahead.ReadAheadMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -329,7 +329,7 @@ SESSION_USER_SECONDS = env_int("SESSION_USER_SECONDS", 300 if REDIS_URL else 0)
 if SESSION_USER_SECONDS < 0:
     raise ImproperlyConfigured("SESSION_USER_SECONDS must not be negative")
 # What a signed-in request reads first from the cache, read in one round trip
-# (ejournal.cache.ReadAheadMiddleware): each a function (request, user id) -> keys.
+# (ejournal.read_ahead.ReadAheadMiddleware): each a function (request, user id) -> keys.
 CACHE_READ_AHEAD = ["accounts.signin.session_user.read_ahead", "diary.views.read_ahead"]
 # Sign-in security (accounts/signin/, README «Безопасность входа»). Staff sessions end after
 # this many seconds without a request; families keep SESSION_COOKIE_AGE. «Чужой компьютер» at

@@ -36,7 +36,7 @@ def _changed_key(user_id: int) -> str:
 
 
 def read_ahead(request, user_id: int) -> list[str]:
-    """The keys `cached` reads, for `ejournal.cache.ReadAheadMiddleware`."""
+    """The keys `cached` reads, for `ejournal.read_ahead.ReadAheadMiddleware`."""
     return [_key(user_id), _changed_key(user_id)] if settings.SESSION_USER_SECONDS else []
 
 
