@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
+from django.apps import apps
 from django.utils import timezone
 
 from accounts.models import (
@@ -110,8 +111,17 @@ def _at(day: dt.date, time: dt.time = dt.time(15, 0)) -> dt.datetime:
 
 def _first_sign_ins(demo: DemoSchool, rng: random.Random, pending: set[int]) -> None:
     """Most parents and students signed in on one of the last fourteen days, between 7 and 22
-    o'clock; some never have."""
+    o'clock, and looked at the week of a child's diary (their own, for a student); some never
+    have. The diary's activity records say so too, so that the class teacher's list of visits and
+    the deputy's participation figure show a school at work. Read by name: nothing imports the
+    diary (ARCHITECTURE.md)."""
+    activity = apps.get_model("diary", "ActivityRecord") if apps.is_installed("diary") else None
+    diary_of = dict(Student.objects.values_list("user_id", "pk"))
+    for user_id, student_id in (ParentStudent.objects.order_by("student_id")
+                                .values_list("parent__user_id", "student_id")):
+        diary_of.setdefault(user_id, student_id)
     signed: list[User] = []
+    records = []
     users = [*User.objects.filter(parent__isnull=False).exclude(parent__pk__in=pending),
              *User.objects.filter(student__isnull=False)]
     for user in users:
@@ -119,7 +129,14 @@ def _first_sign_ins(demo: DemoSchool, rng: random.Random, pending: set[int]) -> 
             day = demo.today - dt.timedelta(days=rng.randrange(1, 15))
             user.last_login = _at(day, dt.time(7, 0)) + dt.timedelta(minutes=rng.randrange(900))
             signed.append(user)
+            if activity is not None:
+                records += [activity(user=user, kind=activity.Kind.SIGN_IN, at=user.last_login),
+                            activity(user=user, kind=activity.Kind.VIEW, page="week",
+                                     student_id=diary_of.get(user.pk),
+                                     at=user.last_login + dt.timedelta(minutes=1))]
     User.objects.bulk_update(signed, ["last_login"], batch_size=1000)
+    if records:
+        activity.objects.bulk_create(records, batch_size=2000)
 
 
 def _data_corrections(secretary: User, parents: list[Parent], rng: random.Random) -> None:

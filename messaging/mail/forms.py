@@ -80,7 +80,7 @@ class ComposeForm(_MessageForm):
 
 
 class ReplyForm(_MessageForm):
-    body = forms.CharField(label="Ответ", max_length=BODY_LENGTH, strip=True,
+    body = forms.CharField(label="Текст ответа", max_length=BODY_LENGTH, strip=True,
                            widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
                            error_messages={"required": "Напишите текст ответа."})
 

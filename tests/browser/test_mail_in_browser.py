@@ -64,7 +64,7 @@ def test_a_parent_replies_to_the_class_teacher_who_sees_it_unread(
     row.click()
     expect(page.get_by_test_id("message-body")).to_contain_text("Собрание в четверг в 18:00.")
     expect(page.get_by_test_id("mail-badge")).to_have_count(0)
-    page.get_by_label("Ответ").fill("Анна Павловна, спасибо!\nБуду обязательно.")
+    page.get_by_label("Текст ответа").fill("Анна Павловна, спасибо!\nБуду обязательно.")
     page.get_by_role("button", name="Отправить ответ").click()
     expect(page.get_by_role("alert")).to_contain_text("Ответ отправлен.")
     expect(page.get_by_test_id("message")).to_have_count(2)

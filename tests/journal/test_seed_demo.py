@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -204,6 +204,22 @@ def test_siblings_share_their_family_name_and_every_child_has_a_parent(db, demo)
         fathers = {name for child in parent.children.all()
                    for name, forms in PATRONYMICS.items() if child.user.patronymic in forms}
         assert len(fathers) == 1, parent
+
+
+def test_families_who_signed_in_looked_at_a_diary_of_their_own_and_the_rest_never(db, demo):
+    from diary.models import ActivityRecord
+
+    family = User.objects.filter(Q(parent__isnull=False) | Q(student__isnull=False))
+    signed = family.filter(last_login__isnull=False)
+    assert 0 < signed.count() < family.count()
+    for user in signed.select_related("parent", "student"):
+        records = list(ActivityRecord.objects.filter(user=user).order_by("at"))
+        assert [(r.kind, r.page) for r in records] == [("sign_in", ""), ("view", "week")], user
+        assert records[0].at == user.last_login
+        own = ([user.student.pk] if hasattr(user, "student")
+               else list(user.parent.children.values_list("pk", flat=True)))
+        assert records[1].student_id in own
+    assert not ActivityRecord.objects.filter(user__in=family.filter(last_login__isnull=True))
 
 
 def test_the_deputy_teaches_maths_leads_a_class_and_is_a_parent(db, demo):
