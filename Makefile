@@ -5,9 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_SIZE ?= normal
 # The test suite on every core (at most four), a module's tests on one worker, so that a school
-# built once per module is built once, the modules in the order tests/conftest.py gives them
-# (long ones first). `make test TEST_WORKERS=` runs it in one process.
-TEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadscope --no-loadscope-reorder
+# built once per module is built once. `make test TEST_WORKERS=` runs it in one process.
+TEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadscope
 # The demo runs as production does (the site's own error pages, the collected static files), on
 # plain HTTP: see DEMO in ejournal/settings.py. Tasks run in-process: no worker to stop.
 DEMO_ENV := DEMO=1 DEBUG=0 CELERY_TASK_ALWAYS_EAGER=1 STATIC_ROOT=$(CURDIR)/staticfiles

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,30 +38,6 @@ YEAR_END = dt.date(2027, 8, 31)
 
 def pytest_report_header(config):
     return f"database: {os.environ.get('DATABASE_URL') or 'SQLite (embedded)'}"
-
-
-# Modules whose few tests take long (a browser walking every page, servers and subprocesses
-# started): handed to the workers first, then the other browser modules, then the rest by size.
-# The workers pick modules in this order (`--no-loadscope-reorder` in the Makefile), so the run's
-# last minutes go to short modules on every worker, not to one long module on one of them.
-LONG_MODULES = (
-    "tests/browser/test_phone_overflow.py", "tests/browser/test_rollover.py",
-    "tests/browser/test_demo_sign_in.py", "tests/test_sqlite_concurrency.py",
-    "tests/test_demo_command.py", "tests/test_two_web_processes.py",
-    "tests/exports/portal/test_worker.py", "tests/journal/test_rights_matrix.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    sizes = Counter(item.nodeid.split("::")[0] for item in items)
-
-    def rank(item) -> tuple[int, int]:
-        module = item.nodeid.split("::")[0]
-        if module in LONG_MODULES:
-            return 0, LONG_MODULES.index(module)
-        return (1 if module.startswith("tests/browser/") else 2), -sizes[module]
-
-    items.sort(key=rank)
 
 
 @pytest.fixture(autouse=True, scope="session")
