@@ -39,6 +39,7 @@ LATEST_KEPT = dt.timedelta(days=7)
 # A flush writes so many views per statement, all in one transaction.
 FLUSH_CHUNK = 2000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_REFUSED = "Redis refused a diary view; written to the table at once"
 
 
 def is_family_member(user) -> bool:
@@ -54,15 +55,22 @@ def record_sign_in(user) -> None:
 def record_view(user, page: str, student: Student | None) -> None:
     client = _redis()
     if client is not None:
-        at = _micros(timezone.now())
-        entry = json.dumps([user.pk, at, page, student.pk if student else None])
         try:
-            (client.pipeline(transaction=False).rpush(_key(_WAITING), entry)
-             .zadd(_key(_LATEST), {user.pk: at}, gt=True).execute())
+            _queued(client.pipeline(transaction=False), user, _micros(timezone.now()), page,
+                    student).execute()
             return
         except RedisError:
-            logger.warning("Redis refused a diary view; written to the table at once",
-                           exc_info=True)
+            logger.warning(_REFUSED, exc_info=True)
+    _write_view(user, page, student)
+
+
+def _queued(pipeline, user, at: int, page: str, student: Student | None):
+    """The pipeline with the view put in the waiting list and the user's latest view set."""
+    entry = json.dumps([user.pk, at, page, student.pk if student else None])
+    return pipeline.rpush(_key(_WAITING), entry).zadd(_key(_LATEST), {user.pk: at}, gt=True)
+
+
+def _write_view(user, page: str, student: Student | None) -> None:
     ActivityRecord.objects.create(user=user, kind=ActivityRecord.Kind.VIEW, page=page,
                                   student=student)
 
@@ -87,18 +95,13 @@ def visit(user, page: str, student: Student) -> dt.datetime | None:
         seen_until = last_visit_before(user, now)
         record_view(user, page, student)
         return seen_until
-    at = _micros(now)
-    entry = json.dumps([user.pk, at, page, student.pk])
     try:
-        latest, _, _ = (client.pipeline(transaction=False).zscore(_key(_LATEST), user.pk)
-                        .rpush(_key(_WAITING), entry)
-                        .zadd(_key(_LATEST), {user.pk: at}, gt=True).execute())
+        latest, _, _ = _queued(client.pipeline(transaction=False).zscore(_key(_LATEST), user.pk),
+                               user, _micros(now), page, student).execute()
     except RedisError:
-        logger.warning("Redis refused a diary view; written to the table at once",
-                       exc_info=True)
+        logger.warning(_REFUSED, exc_info=True)
         seen_until = _last_view_in_table(user, now)
-        ActivityRecord.objects.create(user=user, kind=ActivityRecord.Kind.VIEW, page=page,
-                                      student=student)
+        _write_view(user, page, student)
         return seen_until
     return _seen_until(client, user, now, latest)
 

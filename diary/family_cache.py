@@ -53,7 +53,10 @@ class Family:
 def cached(user_id: int) -> tuple[frozenset[int], Family] | None:
     """(the schools it depends on, the family) as cached for the user, checked for nothing."""
     entry = cache.get(_key(user_id))
-    return None if entry is None else (entry[2], entry[4])
+    if entry is None:
+        return None
+    _, _, schools, _, family = entry
+    return schools, family
 
 
 def family_enrolments(user, *, themself: bool, children: bool, today: dt.date) -> Family:
