@@ -224,3 +224,17 @@ def test_with_redis_down_a_view_is_written_at_once(settings, parent, children):
     assert len(views()) == 1
     assert last_visit_before(parent, at(TODAY + dt.timedelta(days=1))) == at(TODAY)
     assert last_visits([parent]) == {parent.pk: at(TODAY)}
+
+
+def test_with_redis_down_a_page_view_is_written_at_once_and_answers_the_last_visit(
+        settings, parent, children):
+    ActivityRecord.objects.create(user=parent, kind="view", page="marks",
+                                  student=children[0], at=at(TODAY) - dt.timedelta(days=2))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.CACHES = {"default": {"BACKEND": "ejournal.cache.ReusingRedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{closed}/0"}}
+    assert activity.visit(parent, "week", children[0]) == at(TODAY) - dt.timedelta(days=2)
+    assert [(page, student) for _, _, page, student in views()] == [
+        ("marks", children[0].pk), ("week", children[0].pk)]
